@@ -1,0 +1,21 @@
+//! The crate-level error type, for callers who want one type for everything.
+
+use crate::calendar::CalendarError;
+use crate::ids::{Icd10Error, NhsNumberError, SnomedIdError};
+
+/// Any error from this crate. Each module has its own precise enum; this wraps them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// An NHS number failed validation.
+    #[error(transparent)]
+    NhsNumber(#[from] NhsNumberError),
+    /// A SNOMED CT identifier failed validation.
+    #[error(transparent)]
+    SnomedId(#[from] SnomedIdError),
+    /// An ICD-10 code could not be cleaned.
+    #[error(transparent)]
+    Icd10(#[from] Icd10Error),
+    /// A calendar computation failed.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}

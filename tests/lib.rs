@@ -1,0 +1,1 @@
+//! Rust integration tests live in `integration.rs` (one binary, one module per capability).
