@@ -1,0 +1,1 @@
+//! Calendar (bindings being written).
