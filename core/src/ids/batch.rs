@@ -274,12 +274,17 @@ pub fn snomed_validate(array: &dyn Array) -> Result<BooleanArray, BatchError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn snomed_reasons(array: &dyn Array) -> Result<StringArray, BatchError> {
-    strings(array, "SNOMED CT identifier", true, 0, snomed_of, |r, b| {
-        match r {
+    strings(
+        array,
+        "SNOMED CT identifier",
+        true,
+        0,
+        snomed_of,
+        |r, b| match r {
             Ok(_) => b.append_null(),
             Err(e) => b.append_value(e.code()),
-        }
-    })
+        },
+    )
 }
 
 /// Each ICD-10 code cleaned ([`Icd10Code::parse`]); null for null or malformed rows.
@@ -360,12 +365,9 @@ mod tests {
             nhs_number_validate(&a).unwrap().iter().collect::<Vec<_>>(),
             vec![Some(true), Some(false), None]
         );
-        assert_eq!(
-            snomed_validate(&Int64Array::from(vec![22_298_006]))
-                .unwrap()
-                .value(0),
-            true
-        );
+        assert!(snomed_validate(&Int64Array::from(vec![22_298_006]))
+            .unwrap()
+            .value(0));
         let e = icd10_clean(&a).unwrap_err();
         assert_eq!(
             e.to_string(),

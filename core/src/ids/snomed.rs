@@ -139,9 +139,9 @@ const INV: [u8; 10] = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
 
 /// Verhoeff checksum over digit values, rightmost first; 0 means valid.
 fn verhoeff(digits_rev: impl Iterator<Item = u8>) -> u8 {
-    digits_rev
-        .enumerate()
-        .fold(0u8, |c, (i, d)| D[c as usize][P[i % 8][d as usize] as usize])
+    digits_rev.enumerate().fold(0u8, |c, (i, d)| {
+        D[c as usize][P[i % 8][d as usize] as usize]
+    })
 }
 
 impl SnomedId {
@@ -165,10 +165,9 @@ impl SnomedId {
             }
         }
         // Positions shift by one because the check digit will occupy position 0.
-        let c = digits[..n]
-            .iter()
-            .enumerate()
-            .fold(0u8, |c, (i, &d)| D[c as usize][P[(i + 1) % 8][d as usize] as usize]);
+        let c = digits[..n].iter().enumerate().fold(0u8, |c, (i, &d)| {
+            D[c as usize][P[(i + 1) % 8][d as usize] as usize]
+        });
         INV[c as usize]
     }
 
@@ -327,7 +326,7 @@ impl SnomedId {
     /// ```
     pub fn namespace(&self) -> Option<u32> {
         self.is_extension()
-            .then(|| ((self.0 / 1_000) % 10_000_000) as u32)
+            .then_some(((self.0 / 1_000) % 10_000_000) as u32)
     }
 }
 
@@ -375,10 +374,7 @@ mod tests {
             SnomedId::parse("12345"),
             Err(SnomedIdError::WrongLength { digits: 5 })
         );
-        assert_eq!(
-            SnomedId::parse("0100005"),
-            Err(SnomedIdError::LeadingZero)
-        );
+        assert_eq!(SnomedId::parse("0100005"), Err(SnomedIdError::LeadingZero));
         assert_eq!(
             SnomedId::parse("3834 1003"),
             Err(SnomedIdError::InvalidCharacter { position: 4 })
@@ -405,7 +401,13 @@ mod tests {
 
     #[test]
     fn check_digits_of_published_vectors() {
-        for v in [22_298_006u64, 38_341_003, 73_211_009, 404_684_003, 763_264_000] {
+        for v in [
+            22_298_006u64,
+            38_341_003,
+            73_211_009,
+            404_684_003,
+            763_264_000,
+        ] {
             assert_eq!(u64::from(SnomedId::verhoeff_check_digit(v / 10)), v % 10);
         }
     }
