@@ -129,11 +129,13 @@ pub unsafe extern "C" fn carecoord_nhs_number_with_check_digit(
 ///
 /// Thread safety: safe from any thread.
 #[no_mangle]
-pub extern "C" fn carecoord_nhs_number_range(value: u64) -> carecoord_nhs_number_range {
+pub extern "C" fn carecoord_nhs_number_range_of(value: u64) -> carecoord_nhs_number_range {
     NhsNumberRange::of(value).into()
 }
 
-/// Write a valid NHS number `value` in `style` to `buf` (NUL-terminated).
+/// Write a valid NHS number `value` in `style` (a `carecoord_nhs_number_style` value; taken
+/// as an integer so that an out-of-range value is an error, not undefined behaviour) to
+/// `buf` (NUL-terminated).
 ///
 /// `*out_len` (required) receives the text length without the NUL; a buffer of 13 bytes
 /// always suffices. Returns `BUFFER_TOO_SMALL` (with `*out_len` set) when it does not fit, an
@@ -146,19 +148,24 @@ pub extern "C" fn carecoord_nhs_number_range(value: u64) -> carecoord_nhs_number
 #[no_mangle]
 pub unsafe extern "C" fn carecoord_nhs_number_format(
     value: u64,
-    style: carecoord_nhs_number_style,
+    style: u32,
     buf: *mut c_char,
     buf_len: usize,
     out_len: *mut usize,
 ) -> carecoord_result {
     ffi_boundary("carecoord_nhs_number_format", || {
         let n = NhsNumber::from_u64(value)?;
+        use carecoord_nhs_number_style::*;
         let text = match style {
-            carecoord_nhs_number_style::CARECOORD_NHS_NUMBER_STYLE_CANONICAL => {
-                n.as_str().to_owned()
+            s if s == CARECOORD_NHS_NUMBER_STYLE_CANONICAL as u32 => n.as_str().to_owned(),
+            s if s == CARECOORD_NHS_NUMBER_STYLE_SPACED as u32 => n.to_spaced(),
+            s if s == CARECOORD_NHS_NUMBER_STYLE_MASKED as u32 => n.masked(),
+            _ => {
+                return Err(FfiError::new(
+                    carecoord_result::CARECOORD_RESULT_INVALID_ARGUMENT,
+                    "unknown NHS number style",
+                ))
             }
-            carecoord_nhs_number_style::CARECOORD_NHS_NUMBER_STYLE_SPACED => n.to_spaced(),
-            carecoord_nhs_number_style::CARECOORD_NHS_NUMBER_STYLE_MASKED => n.masked(),
         };
         // SAFETY: forwarded caller promises.
         unsafe { string_out(&text, buf, buf_len, out_len) }
