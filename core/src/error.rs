@@ -2,6 +2,7 @@
 
 use crate::calendar::CalendarError;
 use crate::ids::{Icd10Error, NhsNumberError, SnomedIdError};
+use crate::risk::RiskError;
 
 /// Any error from this crate. Each module has its own precise enum; this wraps them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,4 +19,7 @@ pub enum Error {
     /// A calendar computation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// A risk computation failed.
+    #[error(transparent)]
+    Risk(#[from] RiskError),
 }

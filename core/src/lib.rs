@@ -38,6 +38,7 @@
 pub mod calendar;
 mod error;
 pub mod ids;
+pub mod risk;
 #[cfg(feature = "synth")]
 pub mod synth;
 
