@@ -12,7 +12,7 @@ TARGET    := target
 CFLAGS_C  := -std=c99 -Wall -Wextra -Werror -g -Iinclude
 APT_PKGS  := valgrind pkg-config
 
-.PHONY: help demo test test-rust test-c test-python lint fmt header bench bench-python \
+.PHONY: help demo test test-rust test-c test-c-pkgconfig test-python lint fmt header bench bench-python \
         deps apt venv wheel build-ffi install clean
 
 help: ## List the targets
@@ -25,6 +25,7 @@ test: deps ## Run every test: Rust, lint, header check, C (valgrind), Python
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-c
+	$(MAKE) test-c-pkgconfig
 	$(MAKE) test-python
 	@echo "make test: all suites passed"
 
@@ -73,6 +74,13 @@ test-c: build-ffi ## Compile the C tests against the header and run them under v
 	  valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect tests/c/build/$$n; \
 	done
 
+test-c-pkgconfig: ## Install into a temporary prefix and build the README's C quickstart with pkg-config
+	tmp=$$(mktemp -d); \
+	$(MAKE) -s install PREFIX=$$tmp >/dev/null; \
+	cc -std=c99 -Wall -Wextra -Werror examples/quickstart.c -o $$tmp/quickstart \
+	  $$(PKG_CONFIG_PATH=$$tmp/lib/pkgconfig pkg-config --cflags --libs carecoord) -Wl,-rpath,$$tmp/lib; \
+	$$tmp/quickstart; rm -rf $$tmp
+
 wheel: venv ## Build the abi3 wheel and install it into .venv
 	rm -rf $(TARGET)/wheels
 	$(VENV)/bin/maturin build --release -q -m python/Cargo.toml -o $(TARGET)/wheels
@@ -88,6 +96,18 @@ bench: ## Criterion benchmarks (Rust)
 
 bench-python: wheel ## Side-by-side Python comparisons against peers (see BENCHMARKS.md)
 	$(PY) benches/python/run_all.py
+
+PREFIX ?= /usr/local
+install: build-ffi ## Install the C library, header and pkg-config file under PREFIX
+	version=$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1); \
+	libs=$$($(CARGO) rustc -q --release -p carecoord-ffi --crate-type staticlib -- --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | head -1); \
+	install -d $(PREFIX)/lib/pkgconfig $(PREFIX)/include; \
+	install -m 644 include/carecoord.h $(PREFIX)/include/; \
+	install -m 755 $(TARGET)/release/libcarecoord.so $(PREFIX)/lib/; \
+	install -m 644 $(TARGET)/release/libcarecoord.a $(PREFIX)/lib/; \
+	sed -e "s|@PREFIX@|$(PREFIX)|" -e "s|@VERSION@|$$version|" -e "s|@LIBS_PRIVATE@|$$libs|" \
+	  ffi/carecoord.pc.in > $(PREFIX)/lib/pkgconfig/carecoord.pc
+	@echo "installed under $(PREFIX): use PKG_CONFIG_PATH=$(PREFIX)/lib/pkgconfig pkg-config --cflags --libs carecoord"
 
 clean: ## Remove build outputs
 	$(CARGO) clean

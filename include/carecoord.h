@@ -164,6 +164,16 @@ typedef enum carecoord_nhs_number_range {
   CARECOORD_NHS_NUMBER_RANGE_UNALLOCATED = 4,
 } carecoord_nhs_number_range;
 
+// What a SNOMED CT identifier identifies.
+typedef enum carecoord_snomed_partition {
+  // A concept.
+  CARECOORD_SNOMED_PARTITION_CONCEPT = 0,
+  // A description.
+  CARECOORD_SNOMED_PARTITION_DESCRIPTION = 1,
+  // A relationship.
+  CARECOORD_SNOMED_PARTITION_RELATIONSHIP = 2,
+} carecoord_snomed_partition;
+
 // How [`carecoord_nhs_number_format`] writes a number.
 typedef enum carecoord_nhs_number_style {
   // Ten digits, `9434765919`.
@@ -174,15 +184,89 @@ typedef enum carecoord_nhs_number_style {
   CARECOORD_NHS_NUMBER_STYLE_MASKED = 2,
 } carecoord_nhs_number_style;
 
-// What a SNOMED CT identifier identifies.
-typedef enum carecoord_snomed_partition {
-  // A concept.
-  CARECOORD_SNOMED_PARTITION_CONCEPT = 0,
-  // A description.
-  CARECOORD_SNOMED_PARTITION_DESCRIPTION = 1,
-  // A relationship.
-  CARECOORD_SNOMED_PARTITION_RELATIONSHIP = 2,
-} carecoord_snomed_partition;
+// A GOV.UK bank-holiday division. Passed to functions as a `uint32_t` holding one of these
+// values; any other value is `CARECOORD_RESULT_INVALID_ARGUMENT`.
+typedef enum carecoord_region {
+  // England and Wales (`england-and-wales`).
+  CARECOORD_REGION_ENGLAND_AND_WALES = 0,
+  // Scotland (`scotland`).
+  CARECOORD_REGION_SCOTLAND = 1,
+  // Northern Ireland (`northern-ireland`).
+  CARECOORD_REGION_NORTHERN_IRELAND = 2,
+} carecoord_region;
+
+// How [`carecoord_calendar_local_to_utc`] resolves a local time that occurs twice (the
+// autumn fall-back hour). Passed as a `uint32_t` holding one of these values; any other
+// value is `CARECOORD_RESULT_INVALID_ARGUMENT`. A local time in the spring-forward gap is
+// always rejected, whatever this says.
+typedef enum carecoord_disambiguation {
+  // Fail with `CARECOORD_RESULT_CALENDAR_AMBIGUOUS_LOCAL_TIME`: never guess.
+  CARECOORD_DISAMBIGUATION_REJECT = 0,
+  // Take the earlier instant (still British Summer Time, UTC+1).
+  CARECOORD_DISAMBIGUATION_EARLIER = 1,
+  // Take the later instant (back on Greenwich Mean Time, UTC+0).
+  CARECOORD_DISAMBIGUATION_LATER = 2,
+} carecoord_disambiguation;
+
+// Where a bank holiday's date came from: the `source` field of [`carecoord_bank_holiday`].
+typedef enum carecoord_holiday_source {
+  // The compiled-in GOV.UK table (2018-2028): announced dates.
+  CARECOORD_HOLIDAY_SOURCE_TABLE = 0,
+  // The published rules (other years, 1900-2199): provisional, without one-off holidays.
+  CARECOORD_HOLIDAY_SOURCE_RULES = 1,
+} carecoord_holiday_source;
+
+// A service calendar: opening and closing local times (`Europe/London`), days of the week,
+// and whether bank holidays are worked. Opaque.
+//
+// Made by [`carecoord_service_hours_new`] or a preset, freed with
+// [`carecoord_service_hours_free`]. A handle is immutable once made: every function taking
+// `const carecoord_service_hours *` only reads it, so one handle may be shared between
+// threads and used from several at once; it must not be freed while another thread uses it.
+typedef struct carecoord_service_hours carecoord_service_hours;
+
+// A calendar date (proleptic Gregorian). As an input, a date that does not exist (month 13,
+// 30 February, ...) is `CARECOORD_RESULT_INVALID_ARGUMENT`.
+typedef struct carecoord_date {
+  // Year, e.g. 2026.
+  int32_t year;
+  // Month, 1-12.
+  uint32_t month;
+  // Day of the month, 1-31.
+  uint32_t day;
+} carecoord_date;
+
+// One bank holiday, filled by [`carecoord_calendar_bank_holidays`].
+typedef struct carecoord_bank_holiday {
+  // The date the holiday is taken (the substitute date where one applies).
+  struct carecoord_date date;
+  // The GOV.UK title, e.g. "Easter Monday" or "Boxing Day (substitute day)": UTF-8, `title_len`
+  // bytes, NOT NUL-terminated. Points at static memory owned by the library, valid until the
+  // library is unloaded; never free it.
+  const char *title;
+  // Length of `title` in bytes.
+  size_t title_len;
+  // A `carecoord_holiday_source` value: 0 from the GOV.UK table, 1 from the rules
+  // (provisional).
+  uint32_t source;
+} carecoord_bank_holiday;
+
+// A wall-clock date and time in `Europe/London`. As an input, a date or time that does not
+// exist on any calendar (hour 24, second 60, ...) is `CARECOORD_RESULT_INVALID_ARGUMENT`.
+typedef struct carecoord_local_datetime {
+  // Year, e.g. 2026.
+  int32_t year;
+  // Month, 1-12.
+  uint32_t month;
+  // Day of the month, 1-31.
+  uint32_t day;
+  // Hour, 0-23.
+  uint32_t hour;
+  // Minute, 0-59.
+  uint32_t minute;
+  // Second, 0-59.
+  uint32_t second;
+} carecoord_local_datetime;
 
 // A borrowed UTF-8 string: pointer and length in bytes, not necessarily NUL-terminated.
 //
@@ -210,6 +294,273 @@ typedef struct carecoord_snomed_id {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Parse a bank-holiday region name into a `carecoord_region` value written to `*out_region`.
+//
+// Accepts the GOV.UK slugs `england-and-wales`, `scotland` and `northern-ireland`, ignoring
+// ASCII case, and also `england`, `wales` and `ni`. Returns
+// `CARECOORD_RESULT_CALENDAR_UNKNOWN_REGION` for any other name, `NULL_ARGUMENT` when `ptr`
+// or `out_region` is NULL, `INVALID_UTF8` for bytes that are not UTF-8.
+//
+// Ownership: `ptr` is borrowed for the call and need not be NUL-terminated; `*out_region` is
+// written only on success. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `ptr` must be valid for reads of `len` bytes; `out_region` valid for a write.
+enum carecoord_result carecoord_region_parse(const char *ptr, size_t len, uint32_t *out_region);
+
+// Whether `date` is a bank holiday in `region` (a `carecoord_region` value).
+//
+// False for an unknown region value, a date that does not exist, or a year outside
+// 1900-2199. Years 2018-2028 come from the GOV.UK table, others from the rules.
+//
+// Thread safety: safe from any thread.
+bool carecoord_calendar_is_bank_holiday(uint32_t region, struct carecoord_date date);
+
+// The bank holidays of `region` (a `carecoord_region` value) in `year` (1900-2199), sorted
+// by date, copied into `out[0..n)`.
+//
+// `*out_n` (required) is set to the number of holidays n on success and when `capacity` is
+// too small; then `CARECOORD_RESULT_BUFFER_TOO_SMALL` is returned and nothing is written to
+// `out`. Pass `out` = NULL with `capacity` 0 to ask for the count; 16 entries always suffice.
+// Other errors: `INVALID_ARGUMENT` (unknown region), `CARECOORD_RESULT_CALENDAR_YEAR_OUT_OF_RANGE`,
+// `NULL_ARGUMENT` (`out_n` NULL, or `out` NULL with a non-zero `capacity`); `*out_n` is not
+// written then.
+//
+// Ownership: `out` is the caller's array of `capacity` entries. Each entry's `title` points at
+// static memory owned by the library (valid until the library is unloaded, never freed by the
+// caller) and is NOT NUL-terminated: use `title_len`. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `out` must be valid for writes of `capacity` entries (or NULL with `capacity` 0);
+// `out_n` valid for a write.
+enum carecoord_result carecoord_calendar_bank_holidays(uint32_t region, int32_t year, struct carecoord_bank_holiday *out, size_t capacity, size_t *out_n);
+
+// Convert a `Europe/London` wall-clock time to the UTC instant it denotes, written to
+// `*out_utc` (seconds since the Unix epoch).
+//
+// Never guesses: a local time in the spring-forward gap (e.g. 2026-03-29 01:30) is
+// `CARECOORD_RESULT_CALENDAR_NONEXISTENT_LOCAL_TIME` whatever `disambiguation` says; a local
+// time that occurs twice (e.g. 2026-10-25 01:30) is
+// `CARECOORD_RESULT_CALENDAR_AMBIGUOUS_LOCAL_TIME` under `CARECOORD_DISAMBIGUATION_REJECT`,
+// else the earlier (BST) or later (GMT) instant. `disambiguation` is a
+// `carecoord_disambiguation` value; another value, or a date-time that does not exist on any
+// calendar, is `INVALID_ARGUMENT`. `NULL_ARGUMENT` when `out_utc` is NULL.
+//
+// Ownership: `*out_utc` is written only on success. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `out_utc` must be valid for a write.
+enum carecoord_result carecoord_calendar_local_to_utc(struct carecoord_local_datetime local, uint32_t disambiguation, int64_t *out_utc);
+
+// The `Europe/London` calendar date on which the instant `utc` (seconds since the Unix
+// epoch) falls, written to `*out`.
+//
+// `INVALID_ARGUMENT` for an instant outside the supported range, which is the same for every
+// calendar function: -8334601228725 (75 seconds after 1 January of year -262143, the first
+// instant whose London local time can be represented) to 8210266876799 (31 December 262142
+// 23:59:59 UTC); `NULL_ARGUMENT` when `out` is NULL. Ownership: `*out` is written only on
+// success. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_calendar_local_date(int64_t utc, struct carecoord_date *out);
+
+// The wall-clock deadline `within_seconds` after `start`: elapsed time, not service time,
+// written to `*out` (seconds since the Unix epoch).
+//
+// Durations are measured between UTC instants, so a 2-hour clock across a daylight saving
+// change is exactly 7200 s even though local clocks show 1 or 3 hours. As in the core
+// library, a negative `within_seconds` gives an instant before `start`, and the result
+// saturates instead of overflowing (at 8210266876799, or at -8334601228800 going back).
+// `INVALID_ARGUMENT` for a `start` outside the supported range (see
+// [`carecoord_calendar_local_date`]) or `|within_seconds|` above `INT64_MAX / 1000`;
+// `NULL_ARGUMENT` when `out` is NULL. For a clock that pauses outside service hours use
+// [`carecoord_service_hours_deadline_in_service_hours`].
+//
+// Ownership: `*out` is written only on success. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_calendar_elapsed_deadline(int64_t start, int64_t within_seconds, int64_t *out);
+
+// Make a service calendar open from `open_minute_of_day` to `close_minute_of_day` (local
+// `Europe/London` minutes after midnight, 0-1439; e.g. 480 for 08:00, 1080 for 18:00) on the
+// days in `days_mask` (bit 0 Monday, bit 1 Tuesday, ..., bit 6 Sunday; bit 7 must be 0).
+//
+// `closed_on_region` is -1 when bank holidays are worked like any other day, or a
+// `carecoord_region` value whose bank holidays close the service.
+//
+// Returns `CARECOORD_RESULT_CALENDAR_INVALID_SERVICE_HOURS` when the closing time is not after
+// the opening time (overnight services are not supported) or `days_mask` selects no day;
+// `INVALID_ARGUMENT` for a minute above 1439, bit 7 set in `days_mask`, or a
+// `closed_on_region` that is neither -1 nor a region value; `NULL_ARGUMENT` when `out` is
+// NULL.
+//
+// Ownership: on success `*out` receives a new handle owned by the caller, who frees it with
+// [`carecoord_service_hours_free`]; on failure `*out` is not written. Thread safety: safe from
+// any thread; the handle is immutable and may be shared between threads.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_service_hours_new(uint32_t open_minute_of_day, uint32_t close_minute_of_day, uint8_t days_mask, int32_t closed_on_region, struct carecoord_service_hours **out);
+
+// Make the community team preset: 08:00-18:00 every day, bank holidays worked.
+//
+// `NULL_ARGUMENT` when `out` is NULL. Ownership: on success `*out` receives a new handle
+// owned by the caller, freed with [`carecoord_service_hours_free`]. Thread safety: safe from
+// any thread; the handle is immutable and may be shared between threads.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_service_hours_community_seven_day(struct carecoord_service_hours **out);
+
+// Make the office preset: 08:00-18:00 Monday to Friday, closed on the bank holidays of
+// `region` (a `carecoord_region` value; another value is `INVALID_ARGUMENT`).
+//
+// `NULL_ARGUMENT` when `out` is NULL. Ownership: on success `*out` receives a new handle
+// owned by the caller, freed with [`carecoord_service_hours_free`]; on failure `*out` is not
+// written. Thread safety: safe from any thread; the handle is immutable and may be shared
+// between threads.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_service_hours_weekday_office(uint32_t region, struct carecoord_service_hours **out);
+
+// Make the national Urgent Community Response minimum: 08:00-20:00 every day, bank holidays
+// worked.
+//
+// `NULL_ARGUMENT` when `out` is NULL. Ownership: on success `*out` receives a new handle
+// owned by the caller, freed with [`carecoord_service_hours_free`]. Thread safety: safe from
+// any thread; the handle is immutable and may be shared between threads.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_service_hours_ucr_national(struct carecoord_service_hours **out);
+
+// Free a service calendar handle. NULL does nothing.
+//
+// Ownership: takes back the handle; it must not be used again. Thread safety: must not run
+// while another thread is using the same handle; different handles may be freed
+// concurrently.
+//
+// # Safety
+//
+// `hours` must be NULL or a handle from a `carecoord_service_hours_*` constructor that has not
+// been freed yet.
+void carecoord_service_hours_free(struct carecoord_service_hours *hours);
+
+// Whether the service is open at instant `t` (seconds since the Unix epoch), written to
+// `*out`: opening inclusive, closing exclusive.
+//
+// `NULL_ARGUMENT` when `hours` or `out` is NULL; `INVALID_ARGUMENT` for an instant outside
+// the supported range. Ownership: `hours` is borrowed for the call; `*out` is written only on
+// success. Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out` valid for a write.
+enum carecoord_result carecoord_service_hours_is_open(const struct carecoord_service_hours *hours, int64_t t, bool *out);
+
+// Whether the service works on local date `date`, written to `*out`: a service weekday that
+// is not a bank holiday it closes for (bank holidays are known for 1900-2199 only).
+//
+// `NULL_ARGUMENT` when `hours` or `out` is NULL; `INVALID_ARGUMENT` for a date that does not
+// exist. Ownership: `hours` is borrowed for the call; `*out` is written only on success.
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out` valid for a write.
+enum carecoord_result carecoord_service_hours_is_working_day(const struct carecoord_service_hours *hours, struct carecoord_date date, bool *out);
+
+// The first instant at or after `t` at which the service is open (`t` itself if open), written
+// to `*out` (seconds since the Unix epoch).
+//
+// `CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME` if the service does not open within 3660 local
+// days; `NULL_ARGUMENT` when `hours` or `out` is NULL; `INVALID_ARGUMENT` for an instant
+// outside the supported range. Ownership: `hours` is borrowed for the call; `*out` is written
+// only on success. Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out` valid for a write.
+enum carecoord_result carecoord_service_hours_next_opening(const struct carecoord_service_hours *hours, int64_t t, int64_t *out);
+
+// The deadline of a clock that runs only inside service hours: the instant at which
+// `within_seconds` of service time has elapsed since `start`, written to `*out` (seconds
+// since the Unix epoch).
+//
+// The clock starts at `start` if the service is open then, else at the next opening, and
+// pauses from each closing to the next opening; a clock that runs out exactly at closing is
+// due at that closing. With `within_seconds` 0 the result is the next opening.
+// Returns `CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION` for a negative `within_seconds`,
+// `CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME` when the time is not reached within 3660 local
+// days, `INVALID_ARGUMENT` for an instant or duration outside the supported range,
+// `NULL_ARGUMENT` when `hours` or `out` is NULL.
+//
+// Ownership: `hours` is borrowed for the call; `*out` is written only on success. Thread
+// safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out` valid for a write.
+enum carecoord_result carecoord_service_hours_deadline_in_service_hours(const struct carecoord_service_hours *hours, int64_t start, int64_t within_seconds, int64_t *out);
+
+// The deadline "within `days` working days" of `start`: the closing instant of the
+// `days`-th working day after the local date of `start`, written to `*out` (seconds since the
+// Unix epoch).
+//
+// The day of `start` does not count, whatever the time. With `days` 0 the deadline is the
+// closing of the day of `start` if that is a working day and `start` is before its closing,
+// else the closing of the next working day. Returns
+// `CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME` when the result would lie beyond the last
+// representable date, `INVALID_ARGUMENT` for an instant outside the supported range,
+// `NULL_ARGUMENT` when `hours` or `out` is NULL.
+//
+// Ownership: `hours` is borrowed for the call; `*out` is written only on success. Thread
+// safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out` valid for a write.
+enum carecoord_result carecoord_service_hours_add_working_days(const struct carecoord_service_hours *hours, int64_t start, uint32_t days, int64_t *out);
+
+// The time inside service hours in `[from, to)`, in seconds, written to `*out_seconds`; 0 if
+// `to <= from`.
+//
+// Walks the local days from `from` to `to`, so the cost grows with the span. Returns
+// `INVALID_ARGUMENT` for an instant outside the supported range, `NULL_ARGUMENT` when `hours`
+// or `out_seconds` is NULL.
+//
+// Ownership: `hours` is borrowed for the call; `*out_seconds` is written only on success.
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out_seconds` valid for a write.
+enum carecoord_result carecoord_service_hours_service_time_between(const struct carecoord_service_hours *hours, int64_t from, int64_t to, int64_t *out_seconds);
+
+// The number of working days in `(from, to]` (`from` excluded, `to` included), written to
+// `*out`; negative (minus the count in `(to, from]`) when `to` is before `from`.
+//
+// Returns `INVALID_ARGUMENT` for a date that does not exist, `NULL_ARGUMENT` when `hours` or
+// `out` is NULL. Ownership: `hours` is borrowed for the call; `*out` is written only on
+// success. Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `hours` must be NULL or a live handle; `out` valid for a write.
+enum carecoord_result carecoord_service_hours_working_days_between(const struct carecoord_service_hours *hours, struct carecoord_date from, struct carecoord_date to, int64_t *out);
 
 // The size in bytes, including the terminating NUL, of the calling thread's last error
 // message; 0 when there is none.
@@ -274,9 +625,11 @@ enum carecoord_result carecoord_nhs_number_with_check_digit(uint64_t first_nine,
 // The allocation range of a ten-digit value (information only; not a validity check).
 //
 // Thread safety: safe from any thread.
-enum carecoord_nhs_number_range carecoord_nhs_number_range(uint64_t value);
+enum carecoord_nhs_number_range carecoord_nhs_number_range_of(uint64_t value);
 
-// Write a valid NHS number `value` in `style` to `buf` (NUL-terminated).
+// Write a valid NHS number `value` in `style` (a `carecoord_nhs_number_style` value; taken
+// as an integer so that an out-of-range value is an error, not undefined behaviour) to
+// `buf` (NUL-terminated).
 //
 // `*out_len` (required) receives the text length without the NUL; a buffer of 13 bytes
 // always suffices. Returns `BUFFER_TOO_SMALL` (with `*out_len` set) when it does not fit, an
@@ -286,7 +639,7 @@ enum carecoord_nhs_number_range carecoord_nhs_number_range(uint64_t value);
 // # Safety
 //
 // `buf` must be valid for writes of `buf_len` bytes; `out_len` valid for a write.
-enum carecoord_result carecoord_nhs_number_format(uint64_t value, enum carecoord_nhs_number_style style, char *buf, size_t buf_len, size_t *out_len);
+enum carecoord_result carecoord_nhs_number_format(uint64_t value, uint32_t style, char *buf, size_t buf_len, size_t *out_len);
 
 // Validate `n` NHS numbers at once.
 //

@@ -144,17 +144,15 @@ fn icd10_of(v: &Value<'_>) -> Option<Result<Icd10Code, Icd10Error>> {
     }
 }
 
-/// A boolean array: `ok(value)` per row, input nulls shared.
-fn bools<T, E>(
+/// A boolean array: `valid(value)` per row (false for null slots), input nulls shared.
+fn bools(
     array: &dyn Array,
     what: &'static str,
     allow_ints: bool,
-    check: impl Fn(&Value<'_>) -> Option<Result<T, E>>,
+    valid: impl Fn(&Value<'_>) -> bool,
 ) -> Result<BooleanArray, BatchError> {
     let mut b = BooleanBufferBuilder::new(array.len());
-    visit(array, what, allow_ints, |_, v| {
-        b.append(matches!(check(&v), Some(Ok(_))))
-    })?;
+    visit(array, what, allow_ints, |_, v| b.append(valid(&v)))?;
     Ok(BooleanArray::new(b.finish(), array.logical_nulls()))
 }
 
@@ -191,7 +189,10 @@ fn strings<T, E>(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn nhs_number_validate(array: &dyn Array) -> Result<BooleanArray, BatchError> {
-    bools(array, "NHS number", true, nhs_of)
+    bools(array, "NHS number", true, |v| match *v {
+        Value::Str(s) => NhsNumber::is_valid(s),
+        _ => matches!(nhs_of(v), Some(Ok(_))),
+    })
 }
 
 /// The canonical ten-digit form of each valid NHS number; null for null or invalid rows.
@@ -255,7 +256,9 @@ pub fn nhs_number_reasons(array: &dyn Array) -> Result<StringArray, BatchError> 
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn snomed_validate(array: &dyn Array) -> Result<BooleanArray, BatchError> {
-    bools(array, "SNOMED CT identifier", true, snomed_of)
+    bools(array, "SNOMED CT identifier", true, |v| {
+        matches!(snomed_of(v), Some(Ok(_)))
+    })
 }
 
 /// The rule each row broke ([`SnomedIdError::code`]); null for valid and null rows.
