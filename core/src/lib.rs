@@ -43,3 +43,8 @@ pub mod risk;
 pub mod synth;
 
 pub use error::Error;
+
+/// The README's Rust quickstart runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,26 @@
+"""The README's Python quickstart runs and gives the values its comments promise."""
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import re
+
+import pyarrow as pa
+
+README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_python_quickstart_runs() -> None:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Quickstart: Python\n\n```python\n(.*?)```", text, re.S)
+    assert block is not None
+    namespace: dict[str, object] = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)  # noqa: S102
+    from carecoord import calendar, ids
+
+    assert ids.nhs_number_is_valid("943 476 5919")
+    assert ids.nhs_number_reasons(pa.array(["1234567890"])).to_pylist() == ["check_digit_ten"]
+    hours = calendar.ServiceHours.community_seven_day()
+    start = dt.datetime(2026, 3, 28, 17, 0, tzinfo=dt.timezone.utc)
+    due = hours.deadline_in_service_hours(start, dt.timedelta(hours=2))
+    assert due == dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.timezone.utc)
