@@ -10,9 +10,18 @@ use proptest::prelude::*;
 fn vendored_tables_match_shared_sources() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let pairs = [
-        ("core/data/uk-bank-holidays.csv", "../shared/data/uk-bank-holidays.csv"),
-        ("core/data/risk/risk_examples.csv", "../shared/data/risk/risk_examples.csv"),
-        ("core/data/risk/hfrs_icd10.csv", "../shared/data/risk/hfrs_icd10.csv"),
+        (
+            "core/data/uk-bank-holidays.csv",
+            "../shared/data/uk-bank-holidays.csv",
+        ),
+        (
+            "core/data/risk/risk_examples.csv",
+            "../shared/data/risk/risk_examples.csv",
+        ),
+        (
+            "core/data/risk/hfrs_icd10.csv",
+            "../shared/data/risk/hfrs_icd10.csv",
+        ),
         (
             "core/data/risk/charlson_icd10_quan2005.csv",
             "../shared/data/risk/charlson_icd10_quan2005.csv",
@@ -48,7 +57,9 @@ fn every_table_row_is_a_holiday_in_rust_and_c() {
             month: date.month(),
             day: date.day(),
         };
-        assert!(ffi::calendar::carecoord_calendar_is_bank_holiday(c_region, d));
+        assert!(ffi::calendar::carecoord_calendar_is_bank_holiday(
+            c_region, d
+        ));
         rows += 1;
     }
     // DOMAIN.md 2.3: 307 rows for 2018-2028.

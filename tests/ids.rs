@@ -94,16 +94,27 @@ fn c_abi_matches_fixture() {
                 let mut v = 0u64;
                 // SAFETY: p/len describe a live Rust string; v is a local.
                 let r = unsafe { ffi::ids::carecoord_nhs_number_parse(p, len, &mut v) };
-                assert_eq!(r == carecoord_result::CARECOORD_RESULT_OK, c.valid, "{:?}", c.input);
+                assert_eq!(
+                    r == carecoord_result::CARECOORD_RESULT_OK,
+                    c.valid,
+                    "{:?}",
+                    c.input
+                );
                 if c.valid {
                     assert_eq!(format!("{v:010}"), c.canonical);
                 }
                 // SAFETY: as above.
-                assert_eq!(unsafe { ffi::ids::carecoord_nhs_number_is_valid(p, len) }, c.valid);
+                assert_eq!(
+                    unsafe { ffi::ids::carecoord_nhs_number_is_valid(p, len) },
+                    c.valid
+                );
             }
             "snomed" => {
                 // SAFETY: as above.
-                assert_eq!(unsafe { ffi::ids::carecoord_snomed_id_is_valid(p, len) }, c.valid);
+                assert_eq!(
+                    unsafe { ffi::ids::carecoord_snomed_id_is_valid(p, len) },
+                    c.valid
+                );
             }
             _ => {
                 let mut buf = [0 as std::ffi::c_char; 8];
@@ -112,7 +123,12 @@ fn c_abi_matches_fixture() {
                 let r = unsafe {
                     ffi::ids::carecoord_icd10_clean(p, len, buf.as_mut_ptr(), buf.len(), &mut n)
                 };
-                assert_eq!(r == carecoord_result::CARECOORD_RESULT_OK, c.valid, "{:?}", c.input);
+                assert_eq!(
+                    r == carecoord_result::CARECOORD_RESULT_OK,
+                    c.valid,
+                    "{:?}",
+                    c.input
+                );
                 if c.valid {
                     let s: Vec<u8> = buf[..n].iter().map(|&b| b as u8).collect();
                     assert_eq!(String::from_utf8(s).unwrap(), c.canonical);

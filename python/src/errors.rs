@@ -187,18 +187,16 @@ fn icd10(e: Icd10Error) -> PyErr {
 }
 
 fn calendar(e: CalendarError) -> PyErr {
-    // The core's CalendarError has no `code()` (unlike the ids errors), so the stable codes
-    // are defined here; replace with `e.code()` when the core gains one.
-    let code = match e {
-        CalendarError::NonexistentLocalTime => "nonexistent_local_time",
-        CalendarError::AmbiguousLocalTime => "ambiguous_local_time",
-        CalendarError::UnknownRegion => "unknown_region",
-        CalendarError::YearOutOfRange { .. } => "year_out_of_range",
-        CalendarError::InvalidServiceHours { .. } => "invalid_service_hours",
-        CalendarError::NegativeDuration => "negative_duration",
-        CalendarError::NoServiceTime => "no_service_time",
-    };
-    py::CalendarError::new_err((e.to_string(), code))
+    let args = (e.to_string(), e.code());
+    match e {
+        CalendarError::NonexistentLocalTime
+        | CalendarError::AmbiguousLocalTime
+        | CalendarError::UnknownRegion
+        | CalendarError::YearOutOfRange { .. }
+        | CalendarError::InvalidServiceHours { .. }
+        | CalendarError::NegativeDuration
+        | CalendarError::NoServiceTime => py::CalendarError::new_err(args),
+    }
 }
 
 fn risk(e: RiskError) -> PyErr {

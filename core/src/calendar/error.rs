@@ -54,3 +54,23 @@ pub enum CalendarError {
     #[error("not enough service time within the search horizon of 3660 days")]
     NoServiceTime,
 }
+
+impl CalendarError {
+    /// A short stable code for the rule broken, used by the bindings.
+    ///
+    /// ```
+    /// use carecoord::calendar::CalendarError;
+    /// assert_eq!(CalendarError::NegativeDuration.code(), "negative_duration");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NonexistentLocalTime => "nonexistent_local_time",
+            Self::AmbiguousLocalTime => "ambiguous_local_time",
+            Self::UnknownRegion => "unknown_region",
+            Self::YearOutOfRange { .. } => "year_out_of_range",
+            Self::InvalidServiceHours { .. } => "invalid_service_hours",
+            Self::NegativeDuration => "negative_duration",
+            Self::NoServiceTime => "no_service_time",
+        }
+    }
+}
