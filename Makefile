@@ -62,8 +62,10 @@ fmt: ## Format the Rust code
 header: ## Regenerate include/carecoord.h with cbindgen
 	CARECOORD_BLESS=1 $(CARGO) test -p carecoord-ffi --test header
 
-build-ffi: ## Build the C library (shared and static) in release mode
+build-ffi: ## Build the C library (shared and static) in release mode, as libcarecoord.{so,a}
 	$(CARGO) build --release -p carecoord-ffi
+	cp -f $(TARGET)/release/libcarecoord_ffi.so $(TARGET)/release/libcarecoord.so
+	cp -f $(TARGET)/release/libcarecoord_ffi.a $(TARGET)/release/libcarecoord.a
 
 test-c: build-ffi ## Compile the C tests against the header and run them under valgrind
 	mkdir -p tests/c/build

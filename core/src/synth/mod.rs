@@ -13,6 +13,8 @@
 //! assert_eq!(a.rows.len(), 500);
 //! ```
 
+mod locality;
 mod register;
 
+pub use locality::{locality, Locality};
 pub use register::{register, Practice, RegisterConfig, RegisterRow, Sex, SyntheticRegister};
