@@ -191,7 +191,7 @@ pub fn locality(config: &RegisterConfig) -> Locality {
             }
             f.min(4)
         };
-        let mut when = |rng: &mut ChaCha8Rng| census - Days::new(rng.random_range(0..3 * 365));
+        let when = |rng: &mut ChaCha8Rng| census - Days::new(rng.random_range(0..3 * 365));
         let mut n_conditions = 0;
         for c in CONDITIONS {
             let p = c.per_mille[band] * (1 + c.frailty_weight * frailty) / 2 + 1;
