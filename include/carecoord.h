@@ -72,6 +72,11 @@ struct ArrowArray {
 #endif  // ARROW_C_DATA_INTERFACE
 
 
+// The score written by [`carecoord_risk_result_scores`] for a Charlson patient whose age is
+// unknown (ages were given, but every row of the patient was rejected for a negative age):
+// the age-adjusted total is unknown, not zero.
+#define CARECOORD_RISK_SCORE_UNKNOWN (-2147483647 - 1)
+
 // The result of every fallible call. `CARECOORD_RESULT_OK` (0) is success.
 typedef enum carecoord_result {
   // Success.
@@ -148,6 +153,19 @@ typedef enum carecoord_result {
   CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION = 205,
   // Calendar: the service calendar never opens within the search horizon.
   CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME = 206,
+  // Risk: a required column is missing from the input table.
+  CARECOORD_RESULT_RISK_MISSING_COLUMN = 400,
+  // Risk: a column has a type the score cannot read.
+  CARECOORD_RESULT_RISK_COLUMN_TYPE = 401,
+  // Risk: an option or input value is outside its domain (e.g. an implausible laboratory
+  // value, more than 36 eFI deficits).
+  CARECOORD_RESULT_RISK_INVALID_OPTION = 402,
+  // Risk: a user-supplied code list has a bad line.
+  CARECOORD_RESULT_RISK_CODE_LIST = 403,
+  // Risk: a custom model specification is invalid.
+  CARECOORD_RESULT_RISK_MODEL_SPEC = 404,
+  // Risk: an Arrow operation failed (e.g. batches whose schemas differ).
+  CARECOORD_RESULT_RISK_ARROW = 405,
 } carecoord_result;
 
 // The allocation range of an NHS number (information only; see DOMAIN 2.1).
@@ -215,6 +233,72 @@ typedef enum carecoord_holiday_source {
   // The published rules (other years, 1900-2199): provisional, without one-off holidays.
   CARECOORD_HOLIDAY_SOURCE_RULES = 1,
 } carecoord_holiday_source;
+
+// Charlson weight set. Passed to functions as a `uint32_t` holding one of these values; any
+// other value is `CARECOORD_RESULT_INVALID_ARGUMENT`.
+typedef enum carecoord_charlson_weights {
+  // Charlson et al. 1987 (weights 1, 2, 3 and 6).
+  CARECOORD_CHARLSON_WEIGHTS_CHARLSON1987 = 0,
+  // Quan et al. 2011 (weights 0-6).
+  CARECOORD_CHARLSON_WEIGHTS_QUAN2011 = 1,
+  // UK SHMI weights on the Quan 2005 categories: an approximation of SHMI, whose own
+  // ICD-10 groups differ.
+  CARECOORD_CHARLSON_WEIGHTS_SHMI = 2,
+} carecoord_charlson_weights;
+
+// Which code-based score [`carecoord_risk_score_arrow`] computes. Passed as a `uint32_t`
+// holding one of these values; any other value is `CARECOORD_RESULT_INVALID_ARGUMENT`.
+typedef enum carecoord_risk_instrument {
+  // Charlson comorbidity index (17 categories, Quan 2005 ICD-10 coding).
+  CARECOORD_RISK_INSTRUMENT_CHARLSON = 0,
+  // Elixhauser comorbidity measures with van Walraven 2009 weights (31 categories).
+  CARECOORD_RISK_INSTRUMENT_ELIXHAUSER = 1,
+  // Hospital Frailty Risk Score (Gilbert 2018, 109 three-character groups).
+  CARECOORD_RISK_INSTRUMENT_HFRS = 2,
+} carecoord_risk_instrument;
+
+// eFI banding convention, applied to the integer deficit count. Passed as a `uint32_t`
+// holding one of these values; any other value is `CARECOORD_RESULT_INVALID_ARGUMENT`.
+typedef enum carecoord_efi_banding {
+  // Clegg 2016 on the exact fraction: 0-4 fit, 5-8 mild, 9-12 moderate, 13+ severe.
+  CARECOORD_EFI_BANDING_CLEGG2016 = 0,
+  // Score rounded to two decimals first: 0-4 fit, 5-8 mild, 9-13 moderate, 14+ severe.
+  CARECOORD_EFI_BANDING_ROUNDED_2DP = 1,
+} carecoord_efi_banding;
+
+// eFI band: the `band` field of [`carecoord_efi_score`].
+typedef enum carecoord_efi_band {
+  // Fit.
+  CARECOORD_EFI_BAND_FIT = 0,
+  // Mild frailty.
+  CARECOORD_EFI_BAND_MILD = 1,
+  // Moderate frailty.
+  CARECOORD_EFI_BAND_MODERATE = 2,
+  // Severe frailty.
+  CARECOORD_EFI_BAND_SEVERE = 3,
+} carecoord_efi_band;
+
+// HOSPITAL risk group: the `band` field of [`carecoord_hospital_score`].
+typedef enum carecoord_hospital_band {
+  // 0-4 points.
+  CARECOORD_HOSPITAL_BAND_LOW = 0,
+  // 5-6 points.
+  CARECOORD_HOSPITAL_BAND_INTERMEDIATE = 1,
+  // 7 points or more.
+  CARECOORD_HOSPITAL_BAND_HIGH = 2,
+} carecoord_hospital_band;
+
+// The result of a code-based score over parallel arrays. Opaque.
+//
+// Made by [`carecoord_risk_charlson`], [`carecoord_risk_elixhauser`] or
+// [`carecoord_risk_hfrs`], freed with [`carecoord_risk_result_free`]. Holds one score per
+// patient (distinct non-NULL patient id, in order of first appearance), the category flags,
+// the rejected rows and the row counts (`rows_in = rows_scored + rows_excluded +
+// rows_rejected`). It holds no patient identifier: map patients back to your own ids with
+// [`carecoord_risk_result_first_rows`]. A handle is immutable: every accessor takes
+// `const carecoord_risk_result *` and only reads it, so one handle may be shared between
+// threads and read from several at once; it must not be freed while another thread uses it.
+typedef struct carecoord_risk_result carecoord_risk_result;
 
 // A service calendar: opening and closing local times (`Europe/London`), days of the week,
 // and whether bank holidays are worked. Opaque.
@@ -290,6 +374,75 @@ typedef struct carecoord_snomed_id {
   // The 7-digit namespace of an extension identifier, 0 for the International release.
   uint32_t namespace_id;
 } carecoord_snomed_id;
+
+// A LACE result (van Walraven 2010) with its four parts, filled by [`carecoord_risk_lace`].
+typedef struct carecoord_lace_score {
+  // L + A + C + E, 0-19.
+  uint8_t total;
+  // Length-of-stay points, 0-7.
+  uint8_t l;
+  // Acuity points, 0 or 3.
+  uint8_t a;
+  // Comorbidity points, 0-3 or 5.
+  uint8_t c;
+  // Emergency department points, 0-4.
+  uint8_t e;
+  // `total >= 10`.
+  bool high_risk;
+} carecoord_lace_score;
+
+// The facts of one hospital stay that the HOSPITAL score (Donzé 2013) needs; the input of
+// [`carecoord_risk_hospital`]. Always set both laboratory values.
+typedef struct carecoord_hospital_input {
+  // Last haemoglobin before discharge, g/dL (a g/L value divided by 10); 0-30.
+  double haemoglobin_g_dl;
+  // Discharged from an oncology service.
+  bool oncology_discharge;
+  // Last sodium before discharge, mmol/L; finite and not negative.
+  double sodium_mmol_l;
+  // Any (ICD-coded) procedure during the stay.
+  bool procedure;
+  // The index admission was urgent or emergent.
+  bool urgent_admission;
+  // Hospital admissions in the 12 months before the index admission.
+  uint32_t admissions_12m;
+  // Length of stay in midnights (a same-day stay is 0).
+  uint32_t los_days;
+} carecoord_hospital_input;
+
+// A HOSPITAL result with the points of each item, filled by [`carecoord_risk_hospital`].
+typedef struct carecoord_hospital_score {
+  // Sum of the items, 0-13.
+  uint8_t total;
+  // H: 1 when haemoglobin < 12 g/dL.
+  uint8_t haemoglobin;
+  // O: 2 when discharged from oncology.
+  uint8_t oncology;
+  // S: 1 when sodium < 135 mmol/L.
+  uint8_t sodium;
+  // P: 1 when a procedure was done.
+  uint8_t procedure;
+  // I: 1 when the index admission was urgent.
+  uint8_t index_admission;
+  // T: 0 (0-1 admissions), 2 (2-5) or 5 (more than 5).
+  uint8_t admissions;
+  // AL: 2 when the stay lasted 5 days or more.
+  uint8_t length_of_stay;
+  // A `carecoord_hospital_band` value: low 0-4, intermediate 5-6, high 7+.
+  uint32_t band;
+} carecoord_hospital_score;
+
+// One person's eFI (Clegg 2016), filled by [`carecoord_risk_efi_band`].
+typedef struct carecoord_efi_score {
+  // Deficits present, 0-36.
+  uint32_t deficits;
+  // `deficits / 36`.
+  double efi;
+  // A `carecoord_efi_band` value: the band of the count under `banding`.
+  uint32_t band;
+  // The `carecoord_efi_banding` value used.
+  uint32_t banding;
+} carecoord_efi_score;
 
 #ifdef __cplusplus
 extern "C" {
@@ -792,6 +945,285 @@ enum carecoord_result carecoord_icd10_clean_arrow(struct ArrowArray *array, cons
 // `array`/`schema` must be valid Arrow C Data Interface structs for one array;
 // `out_array`/`out_schema` must be valid for writes.
 enum carecoord_result carecoord_icd10_reasons_arrow(struct ArrowArray *array, const struct ArrowSchema *schema, struct ArrowArray *out_array, struct ArrowSchema *out_schema);
+
+// Charlson comorbidity index (Quan 2005 ICD-10 coding) of every patient in `n` parallel
+// (patient, code) rows, as [`carecoord_risk_result`] written to `*out`.
+//
+// `patients[i]` and `codes[i]` (borrowed for the call, `n` entries each) are UTF-8 strings;
+// an entry whose `ptr` is NULL is a null value, which rejects its row (`null_patient`,
+// `null_code`), as a null does in Arrow. Codes are cleaned as by `carecoord_icd10_clean`; a
+// malformed code rejects its row with the ICD-10 reason (`misplaced_dot`, ...). `weights` is
+// a `carecoord_charlson_weights` value. `ages` (optional, borrowed, `n` entries) gives each
+// row's age in whole years at the index date: when given, the score adds Charlson 1994 age
+// points, read from the patient's first row with a non-negative age; a negative age rejects
+// its row (`negative_age`). When NULL, no age points are added.
+//
+// Errors: `NULL_ARGUMENT` (`out` NULL, or `patients`/`codes` NULL with `n` > 0),
+// `INVALID_UTF8` (an entry is not UTF-8; nothing is scored), `INVALID_ARGUMENT` (unknown
+// `weights`). Ownership: `*out` is written only on success and owned by the caller, who frees
+// it with [`carecoord_risk_result_free`]. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `patients` and `codes` must be valid for reads of `n` entries, each non-NULL entry for
+// `len` bytes; `ages` NULL or valid for `n` values; `out` valid for a write.
+enum carecoord_result carecoord_risk_charlson(const struct carecoord_str *patients, const struct carecoord_str *codes, size_t n, uint32_t weights, const int32_t *ages, struct carecoord_risk_result **out);
+
+// Elixhauser comorbidity score (Quan 2005 ICD-10 coding, van Walraven 2009 weights; totals
+// may be negative and are not clipped) of every patient in `n` parallel (patient, code)
+// rows, as [`carecoord_risk_result`] written to `*out`.
+//
+// Inputs, rejects, errors and ownership as for [`carecoord_risk_charlson`] (there is no
+// weights choice and no age). Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `patients` and `codes` must be valid for reads of `n` entries, each non-NULL entry for
+// `len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_risk_elixhauser(const struct carecoord_str *patients, const struct carecoord_str *codes, size_t n, struct carecoord_risk_result **out);
+
+// Hospital Frailty Risk Score (Gilbert 2018; each of the 109 three-character groups counted
+// once per patient) of every patient in `n` parallel (patient, code) rows, as
+// [`carecoord_risk_result`] written to `*out`. Scores are in **tenths** (68 = 6.8); bands:
+// low < 50, intermediate 50-150, high > 150 tenths.
+//
+// Inputs, rejects, errors and ownership as for [`carecoord_risk_charlson`] (there is no
+// weights choice and no age). Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `patients` and `codes` must be valid for reads of `n` entries, each non-NULL entry for
+// `len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_risk_hfrs(const struct carecoord_str *patients, const struct carecoord_str *codes, size_t n, struct carecoord_risk_result **out);
+
+// Free a risk result handle. NULL does nothing.
+//
+// Ownership: takes back the handle; it must not be used again. Thread safety: must not run
+// while another thread is using the same handle; different handles may be freed
+// concurrently.
+//
+// # Safety
+//
+// `r` must be NULL or a handle from a `carecoord_risk_*` scoring function that has not been
+// freed yet.
+void carecoord_risk_result_free(struct carecoord_risk_result *r);
+
+// The number of patients in a result (distinct non-NULL patient ids, including those whose
+// rows were all rejected); 0 when `r` is NULL.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle.
+size_t carecoord_risk_result_patients(const struct carecoord_risk_result *r);
+
+// The number of input rows; 0 when `r` is NULL. Always `rows_scored + rows_excluded +
+// rows_rejected`.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle.
+size_t carecoord_risk_result_rows_in(const struct carecoord_risk_result *r);
+
+// The number of input rows whose code was looked up (it may match no category); 0 when `r`
+// is NULL.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle.
+size_t carecoord_risk_result_rows_scored(const struct carecoord_risk_result *r);
+
+// The number of input rows excluded by a date window (always 0 for the parallel-array
+// functions, which take no dates); 0 when `r` is NULL.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle.
+size_t carecoord_risk_result_rows_excluded(const struct carecoord_risk_result *r);
+
+// The number of rejected input rows (read each with [`carecoord_risk_result_reject`]); 0
+// when `r` is NULL.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle.
+size_t carecoord_risk_result_rows_rejected(const struct carecoord_risk_result *r);
+
+// The number of categories of the result's instrument (Charlson 17, Elixhauser 31, HFRS
+// 109); 0 when `r` is NULL. [`carecoord_risk_result_flags`] needs `(categories + 63) / 64`
+// words per patient.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle.
+size_t carecoord_risk_result_categories(const struct carecoord_risk_result *r);
+
+// Each patient's score, in order of first appearance, copied into `out[0..patients)`.
+//
+// Units: Charlson and Elixhauser in points (Elixhauser may be negative; Charlson with ages
+// includes the age points, and is [`CARECOORD_RISK_SCORE_UNKNOWN`] for a patient without a
+// usable age); HFRS in **tenths** of a point (68 = 6.8).
+//
+// `n` is the capacity of `out`; when it is less than
+// [`carecoord_risk_result_patients`], `BUFFER_TOO_SMALL` is returned and nothing is written.
+// `NULL_ARGUMENT` when `r` is NULL, or `out` is NULL and there are patients. Ownership: `out`
+// is the caller's; written only on success. Thread safety: safe from any thread, also on a
+// shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle; `out` valid for writes of `n` values.
+enum carecoord_result carecoord_risk_result_scores(const struct carecoord_risk_result *r, int32_t *out, size_t n);
+
+// For each patient, in order of first appearance, the zero-based input row where its id
+// first appeared, copied into `out[0..patients)`: the way back to the caller's own ids
+// (`patients[out[i]]`), without strings.
+//
+// `n`, errors, ownership and thread safety as for [`carecoord_risk_result_scores`].
+//
+// # Safety
+//
+// `r` must be NULL or a live handle; `out` valid for writes of `n` values.
+enum carecoord_result carecoord_risk_result_first_rows(const struct carecoord_risk_result *r, uint64_t *out, size_t n);
+
+// The categories present for patient `patient` (raw flags, before the hierarchy rules that
+// the score applies), as a bitmask in `out_mask[0..n_words)`: bit `j` of word `w` is
+// category `64 * w + j`, in the category order of the reference tables (name it with
+// [`carecoord_risk_result_category_name`]). Charlson (17) and Elixhauser (31) need one word,
+// HFRS (109 groups) two.
+//
+// Errors: `NULL_ARGUMENT` (`r` or `out_mask` NULL), `INVALID_ARGUMENT` (`patient` out of
+// range), `BUFFER_TOO_SMALL` (`n_words` below `(categories + 63) / 64`; nothing written).
+// Ownership: `out_mask` is the caller's; written only on success. Thread safety: safe from
+// any thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle; `out_mask` valid for writes of `n_words` values.
+enum carecoord_result carecoord_risk_result_flags(const struct carecoord_risk_result *r, size_t patient, uint64_t *out_mask, size_t n_words);
+
+// The name of category `bit` (`mi`, `chf`, ... for Charlson; `chf`, `carit`, ... for
+// Elixhauser; `F00`, `G81`, ... for HFRS), the same as the scores table's column name,
+// copied NUL-terminated into `buf`; `*out_len` (required) receives its length. 16 bytes
+// always suffice.
+//
+// Errors: `NULL_ARGUMENT` (`r` or `out_len` NULL), `INVALID_ARGUMENT` (`bit` not below
+// [`carecoord_risk_result_categories`]), `BUFFER_TOO_SMALL` (with `*out_len` set).
+// Ownership: `buf` is the caller's. Thread safety: safe from any thread, also on a shared
+// handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle; `buf` valid for writes of `buf_len` bytes; `out_len`
+// valid for a write.
+enum carecoord_result carecoord_risk_result_category_name(const struct carecoord_risk_result *r, size_t bit, char *buf, size_t buf_len, size_t *out_len);
+
+// Rejected row `i` (0 <= `i` < [`carecoord_risk_result_rows_rejected`], in input order): its
+// zero-based input row into `*out_row`, and its reason code, NUL-terminated, into `buf`
+// (`*out_len`, required, receives the reason's length; 32 bytes always suffice). Reasons are
+// stable codes: `null_patient`, `null_code`, `negative_age`, or the ICD-10 reason of a
+// malformed code (`empty`, `invalid_character`, `misplaced_dot`, `too_short`, `too_long`,
+// `bad_category`).
+//
+// Errors: `NULL_ARGUMENT` (`r`, `out_row` or `out_len` NULL), `INVALID_ARGUMENT` (`i` out of
+// range), `BUFFER_TOO_SMALL` (with `*out_len` set, `*out_row` not written). Ownership: `buf`
+// is the caller's; `*out_row` is written only on success. Thread safety: safe from any
+// thread, also on a shared handle.
+//
+// # Safety
+//
+// `r` must be NULL or a live handle; `out_row` valid for a write; `buf` for writes of
+// `buf_len` bytes; `out_len` for a write.
+enum carecoord_result carecoord_risk_result_reject(const struct carecoord_risk_result *r, size_t i, uint64_t *out_row, char *buf, size_t buf_len, size_t *out_len);
+
+// Code-based score of a long-format Arrow table, tables out.
+//
+// `instrument` is a `carecoord_risk_instrument` value; `weights` a
+// `carecoord_charlson_weights` value, checked for every instrument but used only by
+// Charlson (pass 0 otherwise). Input: `batch` (moved: once past the argument checks the
+// library owns the data, whether or not the call succeeds, and `*batch` is marked released)
+// described by `schema` (borrowed; the caller still releases it): a struct array without
+// nulls of its own, one record batch, with children `patient_id` (utf8, large_utf8,
+// utf8_view, int32 or int64), `code` (utf8, large_utf8 or utf8_view) and, for Charlson age
+// points, optionally `age` (any integer type). Null children values are rejected rows, as in
+// the parallel-array functions.
+//
+// Output, written only on success and owned by the caller, who must call the `release`
+// callbacks of all four: `*out_scores`/`*out_scores_schema`, a struct array with one row per
+// patient (`patient_id`, `score` (int32 points; for HFRS float64, plus `score_tenths` and
+// `band`), Charlson with age: `comorbidity_score` and `age_points`; then one boolean column
+// per category); `*out_rejects`/`*out_rejects_schema`, a struct array with one row per
+// rejected input row (`row` uint64, `patient_id`, `field` utf8, `reason` utf8).
+//
+// Errors: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown `instrument` or `weights`; the input
+// is not taken), `ARROW_ERROR` (not a struct array, a struct with nulls, or an import or
+// export failure), `CARECOORD_RESULT_RISK_*` (a missing column or a column of the wrong
+// type). Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `batch`/`schema` must be valid Arrow C Data Interface structs for one array; the four
+// output pointers must be valid for writes.
+enum carecoord_result carecoord_risk_score_arrow(uint32_t instrument, uint32_t weights, struct ArrowArray *batch, const struct ArrowSchema *schema, struct ArrowArray *out_scores, struct ArrowSchema *out_scores_schema, struct ArrowArray *out_rejects, struct ArrowSchema *out_rejects_schema);
+
+// The LACE index (van Walraven 2010, the original index) of one stay, written to `*out`.
+//
+// `los_days`: length of stay in midnights (a same-day stay is 0); `acute`: acute (emergent)
+// admission; `charlson`: Charlson score (1987 weights, no age points); `ed_visits_6m`:
+// emergency department visits in the 6 months before admission, not counting the one that
+// led to it. L: < 1, 1, 2, 3, 4-6, 7-13, 14+ midnights score 0, 1, 2, 3, 4, 5, 7; A: 3; C:
+// 0-3 as is, 4+ 5; E: 0-3 as is, 4+ 4. High risk at 10 or more.
+//
+// `NULL_ARGUMENT` when `out` is NULL. Ownership: `*out` is written only on success. Thread
+// safety: safe from any thread.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_risk_lace(uint32_t los_days, bool acute, uint32_t charlson, uint32_t ed_visits_6m, struct carecoord_lace_score *out);
+
+// The HOSPITAL score (Donzé 2013) of one stay, written to `*out`.
+//
+// H haemoglobin < 12 g/dL 1; O oncology discharge 2; S sodium < 135 mmol/L 1; P procedure 1;
+// I urgent admission 1; T admissions in the previous 12 months 0-1: 0, 2-5: 2, > 5: 5; AL
+// length of stay >= 5 midnights 2. Bands: low 0-4, intermediate 5-6, high 7+.
+//
+// Errors: `NULL_ARGUMENT` (`input` or `out` NULL), `CARECOORD_RESULT_RISK_INVALID_OPTION`
+// (a laboratory value not finite or negative, or haemoglobin above 30 g/dL: a g/L value).
+// Ownership: `input` is borrowed for the call; `*out` is written only on success. Thread
+// safety: safe from any thread.
+//
+// # Safety
+//
+// `input` must be valid for a read; `out` valid for a write.
+enum carecoord_result carecoord_risk_hospital(const struct carecoord_hospital_input *input, struct carecoord_hospital_score *out);
+
+// The electronic Frailty Index (Clegg 2016) of a deficit count, `deficits / 36`, and its
+// band under `banding` (a `carecoord_efi_banding` value), written to `*out`.
+//
+// Both bandings agree except at 13 deficits (13/36 = 0.361): severe under
+// `CARECOORD_EFI_BANDING_CLEGG2016`, moderate under `CARECOORD_EFI_BANDING_ROUNDED_2DP`
+// (0.36 once rounded).
+//
+// Errors: `NULL_ARGUMENT` (`out` NULL), `INVALID_ARGUMENT` (unknown `banding`),
+// `CARECOORD_RESULT_RISK_INVALID_OPTION` (`deficits` above 36). Ownership: `*out` is written
+// only on success. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_risk_efi_band(uint32_t deficits, uint32_t banding, struct carecoord_efi_score *out);
 
 // The library version as a static NUL-terminated string (`"0.1.0"`). Never NULL; do not free.
 //

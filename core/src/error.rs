@@ -22,4 +22,7 @@ pub enum Error {
     /// A risk computation failed.
     #[error(transparent)]
     Risk(#[from] RiskError),
+    /// A scheduling computation failed.
+    #[error(transparent)]
+    Schedule(#[from] crate::schedule::ScheduleError),
 }

@@ -39,6 +39,7 @@ pub mod calendar;
 mod error;
 pub mod ids;
 pub mod risk;
+pub mod schedule;
 #[cfg(feature = "synth")]
 pub mod synth;
 

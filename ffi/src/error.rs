@@ -9,6 +9,7 @@ use std::ffi::c_char;
 use carecoord::calendar::CalendarError;
 use carecoord::ids::batch::BatchError;
 use carecoord::ids::{Icd10Error, NhsNumberError, SnomedIdError};
+use carecoord::risk::RiskError;
 
 use crate::boundary::ffi_boundary_or;
 
@@ -92,6 +93,20 @@ pub enum carecoord_result {
     CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION = 205,
     /// Calendar: the service calendar never opens within the search horizon.
     CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME = 206,
+
+    /// Risk: a required column is missing from the input table.
+    CARECOORD_RESULT_RISK_MISSING_COLUMN = 400,
+    /// Risk: a column has a type the score cannot read.
+    CARECOORD_RESULT_RISK_COLUMN_TYPE = 401,
+    /// Risk: an option or input value is outside its domain (e.g. an implausible laboratory
+    /// value, more than 36 eFI deficits).
+    CARECOORD_RESULT_RISK_INVALID_OPTION = 402,
+    /// Risk: a user-supplied code list has a bad line.
+    CARECOORD_RESULT_RISK_CODE_LIST = 403,
+    /// Risk: a custom model specification is invalid.
+    CARECOORD_RESULT_RISK_MODEL_SPEC = 404,
+    /// Risk: an Arrow operation failed (e.g. batches whose schemas differ).
+    CARECOORD_RESULT_RISK_ARROW = 405,
 }
 
 /// An error on its way to the caller: a code and a message without identifiers.
@@ -172,6 +187,15 @@ map_error!(CalendarError, |e| match e {
     CalendarError::InvalidServiceHours { .. } => CARECOORD_RESULT_CALENDAR_INVALID_SERVICE_HOURS,
     CalendarError::NegativeDuration => CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION,
     CalendarError::NoServiceTime => CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME,
+});
+
+map_error!(RiskError, |e| match e {
+    RiskError::MissingColumn { .. } => CARECOORD_RESULT_RISK_MISSING_COLUMN,
+    RiskError::ColumnType { .. } => CARECOORD_RESULT_RISK_COLUMN_TYPE,
+    RiskError::InvalidOption { .. } => CARECOORD_RESULT_RISK_INVALID_OPTION,
+    RiskError::CodeList { .. } => CARECOORD_RESULT_RISK_CODE_LIST,
+    RiskError::ModelSpec { .. } => CARECOORD_RESULT_RISK_MODEL_SPEC,
+    RiskError::Arrow(_) => CARECOORD_RESULT_RISK_ARROW,
 });
 
 thread_local! {
@@ -286,6 +310,12 @@ pub extern "C" fn carecoord_result_name(code: i32) -> *const c_char {
         CARECOORD_RESULT_CALENDAR_INVALID_SERVICE_HOURS,
         CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION,
         CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME,
+        CARECOORD_RESULT_RISK_MISSING_COLUMN,
+        CARECOORD_RESULT_RISK_COLUMN_TYPE,
+        CARECOORD_RESULT_RISK_INVALID_OPTION,
+        CARECOORD_RESULT_RISK_CODE_LIST,
+        CARECOORD_RESULT_RISK_MODEL_SPEC,
+        CARECOORD_RESULT_RISK_ARROW,
     );
     s.as_ptr().cast()
 }

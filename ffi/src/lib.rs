@@ -23,6 +23,7 @@ mod boundary;
 pub mod calendar;
 pub mod error;
 pub mod ids;
+pub mod risk;
 pub mod text;
 pub mod version;
 

@@ -111,6 +111,11 @@ impl From<BindingError> for PyErr {
             BindingError::Core(carecoord::Error::Icd10(e)) => icd10(e),
             BindingError::Core(carecoord::Error::Calendar(e)) => calendar(e),
             BindingError::Core(carecoord::Error::Risk(e)) => risk(e),
+            // Placeholder so that the crate compiles while the schedule binding is written:
+            // replace with a `ScheduleError` class and a per-variant match (STYLE.md 3).
+            BindingError::Core(carecoord::Error::Schedule(e)) => {
+                py::CarecoordError::new_err((e.to_string(), e.code()))
+            }
             BindingError::Batch(e) => batch(e),
             // Not an input problem the caller can name; arrow messages carry no values.
             BindingError::Arrow(e) => py::CarecoordError::new_err((e.to_string(), "arrow")),

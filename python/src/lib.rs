@@ -1,7 +1,7 @@
 //! `carecoord._native`: the compiled half of the `carecoord` Python package.
 //!
-//! One file per core module (`ids.rs`, `calendar.rs`) holding `#[pyfunction]`s that convert
-//! arguments and call the core through `boundary` (GIL released, errors mapped by
+//! One file per core module (`ids.rs`, `calendar.rs`, `risk.rs`) holding `#[pyfunction]`s that
+//! convert arguments and call the core through `boundary` (GIL released, errors mapped by
 //! `errors.rs`). No other logic lives here; the documented public API is the pure-Python
 //! package in `py_src/carecoord/`, and the stubs are `py_src/carecoord/_native.pyi`.
 
@@ -11,6 +11,7 @@ mod boundary;
 mod calendar;
 mod errors;
 mod ids;
+mod risk;
 
 /// Warn when the extension was compiled without optimisations (as arro3's
 /// `check_debug_build`): a debug build is many times slower.
@@ -35,5 +36,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEBUG_BUILD", cfg!(debug_assertions))?;
     ids::register(m)?;
     calendar::register(m)?;
+    risk::register(m)?;
     Ok(())
 }

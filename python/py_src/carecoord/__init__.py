@@ -6,6 +6,8 @@ ids
     NHS number, SNOMED CT identifier and ICD-10 code: scalar and vectorised validation.
 calendar
     UK bank holidays, ``Europe/London`` time, service hours and deadlines.
+risk
+    Charlson, Elixhauser, HFRS, eFI, LACE, HOSPITAL, custom models, tiers, cohort filters.
 errors
     The exception classes (every one has a stable ``.code``).
 
@@ -21,8 +23,8 @@ True
 True
 """
 
-from . import _native, calendar, errors, ids
+from . import _native, calendar, errors, ids, risk
 
 __version__: str = _native.__version__
 
-__all__ = ["__version__", "calendar", "errors", "ids"]
+__all__ = ["__version__", "calendar", "errors", "ids", "risk"]

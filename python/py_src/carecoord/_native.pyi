@@ -40,6 +40,15 @@ __all__ = [
     "local_date",
     "elapsed_deadline",
     "ServiceHours",
+    "risk_charlson",
+    "risk_elixhauser",
+    "risk_hfrs",
+    "risk_efi",
+    "risk_lace",
+    "risk_hospital",
+    "risk_tiers",
+    "RiskModel",
+    "CohortFilter",
 ]
 
 __version__: str
@@ -109,3 +118,104 @@ class ServiceHours:
     def deadline_in_service_hours_column(
         self, starts: _ArrowStreamExportable, within: timedelta
     ) -> Any: ...
+
+# risk
+# (scores, rejects, explanations or None, (rows_in, rows_scored, rows_excluded,
+#  rows_rejected, patients))
+_RiskResult = Tuple[Any, Any, Optional[Any], Tuple[int, int, int, int, int]]
+
+def risk_charlson(
+    table: _ArrowStreamExportable,
+    weights: str,
+    patient: str,
+    code: str,
+    date: Optional[str],
+    age: Optional[str],
+    index_date: Optional[date],
+    lookback_days: Optional[int],
+    explain: bool,
+) -> _RiskResult: ...
+def risk_elixhauser(
+    table: _ArrowStreamExportable,
+    patient: str,
+    code: str,
+    date: Optional[str],
+    index_date: Optional[date],
+    lookback_days: Optional[int],
+    explain: bool,
+) -> _RiskResult: ...
+def risk_hfrs(
+    table: _ArrowStreamExportable,
+    patient: str,
+    code: str,
+    date: Optional[str],
+    index_date: Optional[date],
+    lookback_days: Optional[int],
+    explain: bool,
+) -> _RiskResult: ...
+def risk_efi(
+    conditions: _ArrowStreamExportable,
+    medications: Optional[_ArrowStreamExportable],
+    codelist_csv: Optional[str],
+    banding: str,
+    patient: str,
+    code: str,
+    date: Optional[str],
+    med_patient: str,
+    med_code: str,
+    med_date: Optional[str],
+    index_date: Optional[date],
+    lookback_days: Optional[int],
+) -> _RiskResult: ...
+def risk_lace(
+    table: _ArrowStreamExportable,
+    patient: str,
+    stay: Optional[str],
+    los_days: str,
+    acute_admission: str,
+    charlson: str,
+    ed_visits_6m: str,
+    los_convention: str,
+) -> _RiskResult: ...
+def risk_hospital(
+    table: _ArrowStreamExportable,
+    patient: str,
+    stay: Optional[str],
+    haemoglobin: str,
+    haemoglobin_unit: str,
+    oncology_discharge: str,
+    sodium: str,
+    procedure: str,
+    urgent_admission: str,
+    admissions_12m: str,
+    los_days: str,
+    los_convention: str,
+) -> _RiskResult: ...
+def risk_tiers(
+    table: _ArrowStreamExportable, id: str, score: str, cuts: Sequence[float]
+) -> _RiskResult: ...
+@final
+class RiskModel:
+    def __new__(cls, spec_json: str) -> RiskModel: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    def to_json(self) -> str: ...
+    def apply(self, table: _ArrowStreamExportable, id: str) -> _RiskResult: ...
+
+@final
+class CohortFilter:
+    def __new__(cls) -> CohortFilter: ...
+    def id_column(self, column: str) -> CohortFilter: ...
+    def age_between(self, column: str, min: int, max: int) -> CohortFilter: ...
+    def practice_in(self, column: str, practices: Sequence[str]) -> CohortFilter: ...
+    def on_register(self, column: str) -> CohortFilter: ...
+    def band_in(self, column: str, bands: Sequence[str]) -> CohortFilter: ...
+    def score_at_least(self, column: str, threshold: float) -> CohortFilter: ...
+    def not_on_caseload(self, column: str) -> CohortFilter: ...
+    def not_on_caseload_ids(self, ids: Sequence[str]) -> CohortFilter: ...
+    def no_contact_for_days(self, column: str, days: int, index_date: date) -> CohortFilter: ...
+    def sort_by_score(self, column: str) -> CohortFilter: ...
+    def label(self, column: str, label: str) -> CohortFilter: ...
+    def apply(self, table: _ArrowStreamExportable) -> Any: ...

@@ -5,6 +5,8 @@
 //! the register per practice, and lists the bank holidays and service-hour deadlines the
 //! teams work to. Writes CSV files into `--out` (default `out/`) and prints where.
 
+mod risk;
+
 use std::collections::HashSet;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -14,7 +16,7 @@ use std::path::PathBuf;
 use arrow_array::{Array, StringArray};
 use carecoord::calendar::{self, Region, ServiceHours};
 use carecoord::ids::{batch, NhsNumber};
-use carecoord::synth::{register, RegisterConfig};
+use carecoord::synth::{locality, register, RegisterConfig};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 /// RFC 4180 field: quoted when needed; cells starting with = + - @ are prefixed with ' to
@@ -234,13 +236,32 @@ fn main() -> Result<(), Box<dyn Error>> {
         "  2 working days, duty team 08-18 Mon-Fri (E&W): {}",
         fmt(two_days)
     );
+
+    // 5. Risk stratification of the locality and the integrated locality review cohort.
+    let loc = locality(&config);
+    let risk = risk::run(&loc, args.today, &args.out)?;
+    println!(
+        "risk: {} patients scored from {} diagnosis rows ({} rejected, see risk_rejects.csv)",
+        risk.patients,
+        risk.rows_in,
+        risk.rejected_rows()
+    );
+    println!(
+        "  tiers (top 0.5% / 5% / 20% / rest): {:?}; ILR cohort: {} patients with explanations",
+        risk.tier_sizes, risk.cohort
+    );
+
     println!("outputs written to {}/:", args.out.display());
-    for f in [
+    let mut files: Vec<String> = [
         "register.csv",
         "register_rejects.csv",
         "register_summary.csv",
         "bank_holidays.csv",
-    ] {
+    ]
+    .map(String::from)
+    .to_vec();
+    files.extend(risk.files);
+    for f in files {
         println!("  {}", args.out.join(f).display());
     }
     Ok(())

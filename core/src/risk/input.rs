@@ -1,0 +1,1342 @@
+//! Long-format Arrow input shared by the code-based scores: one row per (patient, code,
+//! optional date), in one or more [`RecordBatch`]es with the same schema.
+//!
+//! The walker borrows string slices from the input arrays (no copy of input buffers), groups
+//! rows by patient in order of first appearance and sends every row to exactly one of three
+//! places: scored (handed to the caller's visitor), excluded by the date window, or rejected
+//! (with a row number, field and stable reason code). Code parsing is the caller's, so the
+//! same walker serves ICD-10 (Charlson, Elixhauser, HFRS) and SNOMED CT (eFI).
+//!
+//! Performance: codes (and dates) are parsed first, in parallel chunks of 64Ki rows, into
+//! compact per-row values; rows are then walked once in order. Input sorted by patient is the
+//! fast path (a new run of ids is a new patient, nothing is hashed). Otherwise the ids are
+//! grouped once for the whole input by hash partitioning, with tables that compare the
+//! borrowed ids exactly; see `LongTable::group_rows`. Results never depend on the number of
+//! threads.
+//!
+//! Reject precedence, first match wins, one reject per row: `null_patient`; the caller's row
+//! check (for the scores here: `negative_age`); `null_code`; the code parser's reason (e.g.
+//! [`Icd10Error::code`](crate::ids::Icd10Error::code)); with a window set, `null_date` and
+//! `invalid_date`. Only then is the window applied, so a malformed code outside the window is a
+//! reject, not an exclusion.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{
+    Array, LargeStringArray, PrimitiveArray, RecordBatch, StringArray, StringViewArray,
+};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{DateTime, Datelike, NaiveDate};
+use rayon::prelude::*;
+
+use super::output::RowCounts;
+use super::RiskError;
+
+/// Names of the input columns of a long-format table.
+///
+/// Defaults: patient `patient_id`, code `code`, no date column, no age column.
+///
+/// # Example
+///
+/// ```
+/// use carecoord::risk::LongInput;
+///
+/// let cols = LongInput { code: "icd10", date: Some("episode_date"), ..LongInput::default() };
+/// assert_eq!(cols.patient, "patient_id");
+/// assert_eq!(cols.age, None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LongInput<'a> {
+    /// Patient identifier: `Utf8`, `LargeUtf8`, `Utf8View`, `Int32` or `Int64`. Output tables
+    /// keep this type. It is the caller's own key (ideally a pseudonym, DOMAIN.md section 4).
+    pub patient: &'a str,
+    /// Code: `Utf8`, `LargeUtf8` or `Utf8View`.
+    pub code: &'a str,
+    /// Event date: `Date32`, `Date64`, `Timestamp` (any unit; with a time zone the instant is
+    /// turned into its `Europe/London` calendar date, without one the wall-clock date is
+    /// used) or an ISO 8601 string (`YYYY-MM-DD`, optionally followed by `T` or a space and a
+    /// time, which is ignored). Read only when a [`Window`] is set.
+    pub date: Option<&'a str>,
+    /// Age in whole years at the index date, any Arrow integer type; Charlson only (age
+    /// points). See [`charlson`](crate::risk::charlson) for how rows that disagree are read.
+    pub age: Option<&'a str>,
+}
+
+impl Default for LongInput<'_> {
+    fn default() -> Self {
+        Self {
+            patient: "patient_id",
+            code: "code",
+            date: None,
+            age: None,
+        }
+    }
+}
+
+/// A look-back window: only codes dated in `[index_date - lookback_days, index_date]` (both
+/// ends included) count.
+///
+/// # Example
+///
+/// ```
+/// use carecoord::risk::Window;
+/// use chrono::NaiveDate;
+///
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// // HFRS (Gilbert 2018): the index admission and the previous two years.
+/// let w = Window { index_date: d(2026, 11, 23), lookback_days: 730 };
+/// assert!(w.contains(d(2024, 11, 23)));
+/// assert!(w.contains(d(2026, 11, 23)));
+/// assert!(!w.contains(d(2024, 11, 22)));
+/// assert!(!w.contains(d(2026, 11, 24)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window {
+    /// The last day that counts (the index date).
+    pub index_date: NaiveDate,
+    /// How many days before the index date still count.
+    pub lookback_days: u32,
+}
+
+impl Window {
+    /// Whether a date falls in the window (both ends included).
+    ///
+    /// ```
+    /// use carecoord::risk::Window;
+    /// use chrono::NaiveDate;
+    /// let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// assert!(Window { index_date: d, lookback_days: 0 }.contains(d));
+    /// ```
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        let (lo, hi) = self.bounds();
+        (lo..=hi).contains(&epoch_days(date))
+    }
+
+    /// `(first, last)` day of the window as days since 1970-01-01.
+    pub(crate) fn bounds(&self) -> (i32, i32) {
+        let hi = epoch_days(self.index_date);
+        (
+            hi.saturating_sub(i32::try_from(self.lookback_days).unwrap_or(i32::MAX)),
+            hi,
+        )
+    }
+}
+
+/// Options shared by the batch scores.
+///
+/// # Example
+///
+/// ```
+/// use carecoord::risk::{LongInput, ScoreOptions};
+///
+/// let opts = ScoreOptions {
+///     columns: LongInput { patient: "pseudo_id", ..LongInput::default() },
+///     explain: true,
+///     ..ScoreOptions::default()
+/// };
+/// assert!(opts.window.is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScoreOptions<'a> {
+    /// Input column names.
+    pub columns: LongInput<'a>,
+    /// Optional date window; needs [`LongInput::date`].
+    pub window: Option<Window>,
+    /// Whether to build the explanations table ([`ScoreResult::explanations`](crate::risk::ScoreResult::explanations)).
+    pub explain: bool,
+}
+
+const EPOCH_FROM_CE: i32 = 719_163;
+
+/// Days since 1970-01-01.
+pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
+    d.num_days_from_ce() - EPOCH_FROM_CE
+}
+
+/// Where a row is: zero-based row number across the concatenated batches, batch and index
+/// within the batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowAt {
+    pub(crate) row: u64,
+    pub(crate) batch: u32,
+    pub(crate) index: u32,
+}
+
+/// Which input column a reject is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Patient,
+    Code,
+    Date,
+    Age,
+}
+
+/// A rejected row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reject {
+    pub(crate) at: RowAt,
+    pub(crate) field: Field,
+    pub(crate) reason: &'static str,
+}
+
+/// The bookkeeping of one walk: patients in order of first appearance, rejects, counts.
+pub(crate) struct Walk {
+    /// First row of each patient (its id is read from there).
+    pub(crate) patients: Vec<RowAt>,
+    pub(crate) rejects: Vec<Reject>,
+    pub(crate) counts: RowCounts,
+}
+
+/// A string column borrowed from the input.
+#[derive(Clone, Copy)]
+pub(crate) enum StrCol<'b> {
+    Utf8(&'b StringArray),
+    Large(&'b LargeStringArray),
+    View(&'b StringViewArray),
+}
+
+impl<'b> StrCol<'b> {
+    fn of(a: &'b dyn Array) -> Option<Self> {
+        Some(match a.data_type() {
+            DataType::Utf8 => Self::Utf8(a.as_string::<i32>()),
+            DataType::LargeUtf8 => Self::Large(a.as_string::<i64>()),
+            DataType::Utf8View => Self::View(a.as_string_view()),
+            _ => return None,
+        })
+    }
+
+    #[inline(always)]
+    pub(crate) fn get(self, i: usize) -> Option<&'b str> {
+        match self {
+            Self::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Self::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Self::View(a) => (!a.is_null(i)).then(|| a.value(i)),
+        }
+    }
+}
+
+/// The patient id column.
+#[derive(Clone, Copy)]
+pub(crate) enum PatientCol<'b> {
+    Str(StrCol<'b>),
+    I32(&'b PrimitiveArray<Int32Type>),
+    I64(&'b PrimitiveArray<Int64Type>),
+}
+
+impl<'b> PatientCol<'b> {
+    #[inline]
+    fn str_key(self, i: usize) -> Option<&'b str> {
+        match self {
+            Self::Str(s) => s.get(i),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn int_key(self, i: usize) -> Option<i64> {
+        match self {
+            Self::I32(a) => (!a.is_null(i)).then(|| i64::from(a.value(i))),
+            Self::I64(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Self::Str(_) => None,
+        }
+    }
+}
+
+/// An integer column of any Arrow integer type, read as `i64` (large `UInt64` saturates).
+#[derive(Clone, Copy)]
+pub(crate) enum IntCol<'b> {
+    I8(&'b PrimitiveArray<Int8Type>),
+    I16(&'b PrimitiveArray<Int16Type>),
+    I32(&'b PrimitiveArray<Int32Type>),
+    I64(&'b PrimitiveArray<Int64Type>),
+    U8(&'b PrimitiveArray<UInt8Type>),
+    U16(&'b PrimitiveArray<UInt16Type>),
+    U32(&'b PrimitiveArray<UInt32Type>),
+    U64(&'b PrimitiveArray<UInt64Type>),
+}
+
+impl<'b> IntCol<'b> {
+    fn of(a: &'b dyn Array) -> Option<Self> {
+        Some(match a.data_type() {
+            DataType::Int8 => Self::I8(a.as_primitive()),
+            DataType::Int16 => Self::I16(a.as_primitive()),
+            DataType::Int32 => Self::I32(a.as_primitive()),
+            DataType::Int64 => Self::I64(a.as_primitive()),
+            DataType::UInt8 => Self::U8(a.as_primitive()),
+            DataType::UInt16 => Self::U16(a.as_primitive()),
+            DataType::UInt32 => Self::U32(a.as_primitive()),
+            DataType::UInt64 => Self::U64(a.as_primitive()),
+            _ => return None,
+        })
+    }
+
+    #[inline]
+    pub(crate) fn get(self, i: usize) -> Option<i64> {
+        macro_rules! get {
+            ($a:expr) => {{
+                let a = $a;
+                if a.is_null(i) {
+                    None
+                } else {
+                    Some(i64::try_from(a.value(i)).unwrap_or(i64::MAX))
+                }
+            }};
+        }
+        match self {
+            Self::I8(a) => get!(a),
+            Self::I16(a) => get!(a),
+            Self::I32(a) => get!(a),
+            Self::I64(a) => get!(a),
+            Self::U8(a) => get!(a),
+            Self::U16(a) => get!(a),
+            Self::U32(a) => get!(a),
+            Self::U64(a) => get!(a),
+        }
+    }
+}
+
+/// A date column, read as days since 1970-01-01.
+#[derive(Clone, Copy)]
+pub(crate) enum DateCol<'b> {
+    /// `Date32`.
+    Days(&'b [i32], Option<&'b NullBuffer>),
+    /// `Date64` (milliseconds) or `Timestamp`: `per_sec` units per second; `zoned` when the
+    /// timestamp has a time zone (turned into the `Europe/London` date).
+    Instant {
+        values: &'b [i64],
+        nulls: Option<&'b NullBuffer>,
+        per_sec: i64,
+        zoned: bool,
+    },
+    /// ISO 8601 strings.
+    Str(StrCol<'b>),
+}
+
+impl<'b> DateCol<'b> {
+    fn of(a: &'b dyn Array) -> Option<Self> {
+        fn instant<T: arrow_array::ArrowPrimitiveType<Native = i64>>(
+            a: &dyn Array,
+            per_sec: i64,
+            zoned: bool,
+        ) -> DateCol<'_> {
+            let p = a.as_primitive::<T>();
+            DateCol::Instant {
+                values: p.values(),
+                nulls: p.nulls(),
+                per_sec,
+                zoned,
+            }
+        }
+        use arrow_array::types::{
+            Date64Type, TimestampMicrosecondType, TimestampMillisecondType,
+            TimestampNanosecondType, TimestampSecondType,
+        };
+        Some(match a.data_type() {
+            DataType::Date32 => {
+                let p = a.as_primitive::<arrow_array::types::Date32Type>();
+                Self::Days(p.values(), p.nulls())
+            }
+            DataType::Date64 => instant::<Date64Type>(a, 1_000, false),
+            DataType::Timestamp(unit, tz) => {
+                let zoned = tz.is_some();
+                match unit {
+                    TimeUnit::Second => instant::<TimestampSecondType>(a, 1, zoned),
+                    TimeUnit::Millisecond => instant::<TimestampMillisecondType>(a, 1_000, zoned),
+                    TimeUnit::Microsecond => {
+                        instant::<TimestampMicrosecondType>(a, 1_000_000, zoned)
+                    }
+                    TimeUnit::Nanosecond => {
+                        instant::<TimestampNanosecondType>(a, 1_000_000_000, zoned)
+                    }
+                }
+            }
+            _ => Self::Str(StrCol::of(a)?),
+        })
+    }
+
+    /// `Ok(None)` for null, `Err(reason)` for a value that is not a date.
+    #[inline]
+    fn days(self, i: usize) -> Result<Option<i32>, &'static str> {
+        match self {
+            Self::Days(v, nulls) => Ok((!nulls.is_some_and(|n| n.is_null(i))).then(|| v[i])),
+            Self::Instant {
+                values,
+                nulls,
+                per_sec,
+                zoned,
+            } => {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    return Ok(None);
+                }
+                let secs = values[i].div_euclid(per_sec);
+                if zoned {
+                    let utc = DateTime::from_timestamp(secs, 0).ok_or("invalid_date")?;
+                    Ok(Some(epoch_days(crate::calendar::local_date(utc))))
+                } else {
+                    i32::try_from(secs.div_euclid(86_400))
+                        .map(Some)
+                        .map_err(|_| "invalid_date")
+                }
+            }
+            Self::Str(s) => match s.get(i) {
+                None => Ok(None),
+                Some(text) => parse_iso_date(text).map(Some).ok_or("invalid_date"),
+            },
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, optionally followed by `T` or a space and anything (a time), as days since
+/// 1970-01-01.
+fn parse_iso_date(s: &str) -> Option<i32> {
+    let b = s.trim().as_bytes();
+    if b.len() < 10 || (b.len() > 10 && !matches!(b[10], b'T' | b' ')) {
+        return None;
+    }
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    Some(epoch_days(date))
+}
+
+/// The resolved columns of one batch.
+pub(crate) struct BatchCols<'b> {
+    pub(crate) patient: PatientCol<'b>,
+    pub(crate) code: StrCol<'b>,
+    date: Option<DateCol<'b>>,
+    age: Option<IntCol<'b>>,
+    len: usize,
+}
+
+/// Long-format input resolved against its batches: column types checked once, then rows
+/// walked without copying.
+pub(crate) struct LongTable<'b> {
+    pub(crate) batches: Vec<BatchCols<'b>>,
+    offsets: Vec<u64>,
+    rows: usize,
+    /// Arrow type of the patient column (`Utf8` when there are no batches).
+    pub(crate) patient_type: DataType,
+    /// Window bounds in days since 1970-01-01, when a window is set.
+    window: Option<(i32, i32)>,
+    /// Column names, for the rejects table.
+    names: [String; 4],
+}
+
+fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b dyn Array, RiskError> {
+    batch
+        .column_by_name(name)
+        .map(|a| a.as_ref())
+        .ok_or_else(|| RiskError::MissingColumn {
+            column: name.to_owned(),
+        })
+}
+
+fn wrong_type(name: &str, expected: &'static str, a: &dyn Array) -> RiskError {
+    RiskError::ColumnType {
+        column: name.to_owned(),
+        expected,
+        found: a.data_type().to_string(),
+    }
+}
+
+impl<'b> LongTable<'b> {
+    /// Resolve the columns of every batch.
+    ///
+    /// Errors: a missing column, an unsupported type, batches whose column types differ,
+    /// or a window without a date column.
+    pub(crate) fn new(
+        batches: &'b [RecordBatch],
+        columns: &LongInput<'_>,
+        window: Option<&Window>,
+    ) -> Result<Self, RiskError> {
+        if window.is_some() && columns.date.is_none() {
+            return Err(RiskError::InvalidOption {
+                option: "window",
+                reason: "a date window needs a date column (`columns.date`)".to_owned(),
+            });
+        }
+        let date_name = window.and(columns.date);
+        let mut out = Vec::with_capacity(batches.len());
+        let mut offsets = Vec::with_capacity(batches.len());
+        let mut rows = 0usize;
+        let mut types: Option<Vec<DataType>> = None;
+        for (b, batch) in batches.iter().enumerate() {
+            let p = column(batch, columns.patient)?;
+            let patient = match p.data_type() {
+                DataType::Int32 => PatientCol::I32(p.as_primitive()),
+                DataType::Int64 => PatientCol::I64(p.as_primitive()),
+                _ => PatientCol::Str(StrCol::of(p).ok_or_else(|| {
+                    wrong_type(
+                        columns.patient,
+                        "Utf8, LargeUtf8, Utf8View, Int32 or Int64",
+                        p,
+                    )
+                })?),
+            };
+            let c = column(batch, columns.code)?;
+            let code = StrCol::of(c)
+                .ok_or_else(|| wrong_type(columns.code, "Utf8, LargeUtf8 or Utf8View", c))?;
+            let mut these = vec![p.data_type().clone(), c.data_type().clone()];
+            let date = match date_name {
+                None => None,
+                Some(name) => {
+                    let d = column(batch, name)?;
+                    these.push(d.data_type().clone());
+                    Some(DateCol::of(d).ok_or_else(|| {
+                        wrong_type(name, "Date32, Date64, Timestamp or ISO 8601 strings", d)
+                    })?)
+                }
+            };
+            let age = match columns.age {
+                None => None,
+                Some(name) => {
+                    let a = column(batch, name)?;
+                    these.push(a.data_type().clone());
+                    Some(IntCol::of(a).ok_or_else(|| wrong_type(name, "an integer type", a))?)
+                }
+            };
+            match &types {
+                None => types = Some(these),
+                Some(first) if *first != these => {
+                    return Err(RiskError::Arrow(format!(
+                        "batch {b}: input column types differ from batch 0"
+                    )))
+                }
+                Some(_) => {}
+            }
+            offsets.push(rows as u64);
+            rows += batch.num_rows();
+            out.push(BatchCols {
+                patient,
+                code,
+                date,
+                age,
+                len: batch.num_rows(),
+            });
+        }
+        if rows >= u32::MAX as usize {
+            return Err(RiskError::Arrow(format!(
+                "{rows} input rows; at most {} rows per call (score the table in parts split by patient)",
+                u32::MAX - 1
+            )));
+        }
+        let patient_type = types.map_or(DataType::Utf8, |t| t[0].clone());
+        Ok(Self {
+            batches: out,
+            offsets,
+            rows,
+            patient_type,
+            window: window.map(Window::bounds),
+            names: [
+                columns.patient.to_owned(),
+                columns.code.to_owned(),
+                columns.date.unwrap_or("").to_owned(),
+                columns.age.unwrap_or("").to_owned(),
+            ],
+        })
+    }
+
+    /// The input column name behind a reject field.
+    pub(crate) fn field_name(&self, field: Field) -> &str {
+        &self.names[match field {
+            Field::Patient => 0,
+            Field::Code => 1,
+            Field::Date => 2,
+            Field::Age => 3,
+        }]
+    }
+
+    /// The age on a row, if an age column was given and the value is not null.
+    #[inline]
+    pub(crate) fn age(&self, at: RowAt) -> Option<i64> {
+        self.batches[at.batch as usize]
+            .age
+            .and_then(|a| a.get(at.index as usize))
+    }
+
+    /// Whether an age column was given.
+    pub(crate) fn has_age(&self) -> bool {
+        !self.names[3].is_empty()
+    }
+
+    /// The code text on a row (`None` when null).
+    #[inline]
+    pub(crate) fn code_at(&self, at: RowAt) -> Option<&'b str> {
+        self.batches[at.batch as usize].code.get(at.index as usize)
+    }
+
+    /// Walk every row once.
+    ///
+    /// * `parse(code)` turns a non-null code into the caller's compact value (e.g. a category
+    ///   bitmask), or names the reason the row is rejected. It runs first, on all rows, in
+    ///   parallel chunks (hence `Fn + Sync`); results are combined in row order, so the walk
+    ///   is deterministic.
+    /// * `check(at, patient)` then runs, in row order, on every row with a patient, before
+    ///   the code's outcome is looked at; an `Err((field, reason))` rejects the row.
+    /// * `visit(at, patient, value, date)` receives, in row order, every row that is neither
+    ///   rejected nor outside the window; `date` (days since 1970-01-01) is `Some` only when a
+    ///   window is set.
+    ///
+    /// Patients are numbered from 0 in order of first appearance, including patients whose
+    /// rows are all rejected or excluded. While the patient ids arrive in strictly increasing
+    /// runs (input sorted by patient) no hashing is done; at the first out-of-order run the
+    /// whole input is grouped by id once ([`LongTable::group_rows`]).
+    pub(crate) fn walk<C: Copy + Default + Send>(
+        &self,
+        parse: impl Fn(&'b str) -> Result<C, &'static str> + Sync,
+        check: impl FnMut(RowAt, u32) -> Result<(), (Field, &'static str)>,
+        visit: impl FnMut(RowAt, u32, C, Option<i32>),
+    ) -> Walk {
+        let chunks = self.parse_chunks(&parse);
+        match self.patient_type {
+            DataType::Int32 | DataType::Int64 => {
+                self.walk_keyed(chunks, PatientCol::int_key, check, visit)
+            }
+            _ => self.walk_keyed(chunks, PatientCol::str_key, check, visit),
+        }
+    }
+
+    /// Phase one: codes (and dates, with a window) of every row, in parallel chunks.
+    fn parse_chunks<C: Copy + Default + Send>(
+        &self,
+        parse: &(impl Fn(&'b str) -> Result<C, &'static str> + Sync),
+    ) -> Vec<Chunk<C>> {
+        let mut ranges = Vec::new();
+        for (b, cols) in self.batches.iter().enumerate() {
+            let mut start = 0;
+            while start < cols.len {
+                let end = (start + CHUNK_ROWS).min(cols.len);
+                ranges.push((b, start, end));
+                start = end;
+            }
+        }
+        ranges
+            .into_par_iter()
+            .map(|(b, start, end)| {
+                let cols = &self.batches[b];
+                let mut values = vec![C::default(); end - start];
+                let mut dates = Vec::new();
+                let mut marks = Vec::new();
+                let window = self.window.zip(cols.date);
+                if window.is_some() {
+                    dates = vec![0; end - start];
+                }
+                for i in start..end {
+                    let k = i - start;
+                    let mark = |m| (k as u32, m);
+                    let Some(text) = cols.code.get(i) else {
+                        marks.push(mark(Mark::Reject(Field::Code, "null_code")));
+                        continue;
+                    };
+                    match parse(text) {
+                        Ok(v) => values[k] = v,
+                        Err(reason) => {
+                            marks.push(mark(Mark::Reject(Field::Code, reason)));
+                            continue;
+                        }
+                    }
+                    if let Some(((lo, hi), dc)) = window {
+                        match dc.days(i) {
+                            Ok(Some(d)) if d < lo || d > hi => marks.push(mark(Mark::Excluded)),
+                            Ok(Some(d)) => dates[k] = d,
+                            Ok(None) => marks.push(mark(Mark::Reject(Field::Date, "null_date"))),
+                            Err(reason) => marks.push(mark(Mark::Reject(Field::Date, reason))),
+                        }
+                    }
+                }
+                Chunk {
+                    batch: b as u32,
+                    start: start as u32,
+                    values,
+                    dates,
+                    marks,
+                }
+            })
+            .collect()
+    }
+
+    /// Phase two: patients, row checks, rejects and visits, in row order.
+    fn walk_keyed<K: PatientKey, C: Copy>(
+        &self,
+        chunks: Vec<Chunk<C>>,
+        key_at: impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync,
+        mut check: impl FnMut(RowAt, u32) -> Result<(), (Field, &'static str)>,
+        mut visit: impl FnMut(RowAt, u32, C, Option<i32>),
+    ) -> Walk {
+        let mut ids = PatientIds::<K>::default();
+        let mut rejects: Vec<Reject> = Vec::new();
+        let (mut scored, mut excluded) = (0usize, 0usize);
+        for chunk in chunks {
+            let b = chunk.batch as usize;
+            let cols = &self.batches[b];
+            let offset = self.offsets[b];
+            let mut marks = chunk.marks.iter().peekable();
+            for (k, &value) in chunk.values.iter().enumerate() {
+                let i = chunk.start as usize + k;
+                let at = RowAt {
+                    row: offset + i as u64,
+                    batch: b as u32,
+                    index: i as u32,
+                };
+                let mark = match marks.peek() {
+                    Some(&&(mk, m)) if mk as usize == k => {
+                        marks.next();
+                        Some(m)
+                    }
+                    _ => None,
+                };
+                let Some(key) = key_at(cols.patient, i) else {
+                    rejects.push(Reject {
+                        at,
+                        field: Field::Patient,
+                        reason: "null_patient",
+                    });
+                    continue;
+                };
+                let p = ids.resolve(key, at, || self.group_rows(&key_at));
+                if let Err((field, reason)) = check(at, p) {
+                    rejects.push(Reject { at, field, reason });
+                    continue;
+                }
+                match mark {
+                    Some(Mark::Reject(field, reason)) => {
+                        rejects.push(Reject { at, field, reason });
+                    }
+                    Some(Mark::Excluded) => excluded += 1,
+                    None => {
+                        scored += 1;
+                        visit(at, p, value, chunk.dates.get(k).copied());
+                    }
+                }
+            }
+        }
+        let patients = ids.patients;
+        let counts = RowCounts {
+            rows_in: self.rows,
+            rows_scored: scored,
+            rows_excluded: excluded,
+            rows_rejected: rejects.len(),
+            patients: patients.len(),
+        };
+        Walk {
+            patients,
+            rejects,
+            counts,
+        }
+    }
+
+    /// The row at a global row number, advancing `cursor` (a batch index) monotonically.
+    #[inline]
+    fn row_at(&self, row: u32, cursor: &mut usize) -> RowAt {
+        let row = u64::from(row);
+        while *cursor + 1 < self.offsets.len() && self.offsets[*cursor + 1] <= row {
+            *cursor += 1;
+        }
+        RowAt {
+            row,
+            batch: *cursor as u32,
+            index: (row - self.offsets[*cursor]) as u32,
+        }
+    }
+
+    /// Patient numbers of all rows (`u32::MAX` where the id is null), patients numbered in
+    /// order of first appearance, for input that is not sorted by patient.
+    ///
+    /// Rows are split by the top bits of their id's hash (keeping row order within a
+    /// partition), the partitions are grouped in parallel, each with its own table that
+    /// compares the ids themselves, and the groups are then numbered by their first row.
+    fn group_rows<K: PatientKey>(
+        &self,
+        key_at: &(impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync),
+    ) -> Grouping {
+        // Four partitions: each sweep over the input reads about every fourth row, close to
+        // sequential, and two cores share the work. (More partitions make smaller tables but
+        // sweeps that skip more; four measured best for a million patients in ten million
+        // rows.)
+        const PART_BITS: u32 = 2;
+        let mut parts: Vec<Vec<u32>> = (0..1usize << PART_BITS)
+            .map(|_| Vec::with_capacity((self.rows >> PART_BITS) + 16))
+            .collect();
+        let mut g = 0u32;
+        for cols in &self.batches {
+            for i in 0..cols.len {
+                if let Some(k) = key_at(cols.patient, i) {
+                    parts[(k.hash64() >> (64 - PART_BITS)) as usize].push(g);
+                }
+                g += 1;
+            }
+        }
+        // Per partition: the first row of each local group, and the local group of each row.
+        let locals: Vec<(Vec<RowAt>, Vec<u32>)> = parts
+            .par_iter()
+            .map(|rows| {
+                let mut table = IdTable::with_capacity(rows.len() / 16);
+                let mut firsts: Vec<RowAt> = Vec::new();
+                let mut ids = Vec::with_capacity(rows.len());
+                let mut cursor = 0;
+                for &g in rows {
+                    let at = self.row_at(g, &mut cursor);
+                    let patient = |at: RowAt| self.batches[at.batch as usize].patient;
+                    let Some(key) = key_at(patient(at), at.index as usize) else {
+                        // Not reached: only rows with an id are partitioned.
+                        ids.push(u32::MAX);
+                        continue;
+                    };
+                    let (len, head) = key.head();
+                    let next = firsts.len() as u32;
+                    let long_eq = |l: u32| {
+                        let f = firsts[l as usize];
+                        key_at(patient(f), f.index as usize) == Some(key)
+                    };
+                    let (l, inserted) =
+                        table.find_or_insert(key.hash64(), len, head, next, long_eq);
+                    if inserted {
+                        firsts.push(at);
+                    }
+                    ids.push(l);
+                }
+                (firsts, ids)
+            })
+            .collect();
+        let mut order: Vec<(u64, u32, u32)> = locals
+            .iter()
+            .enumerate()
+            .flat_map(|(q, (firsts, _))| {
+                firsts
+                    .iter()
+                    .enumerate()
+                    .map(move |(l, at)| (at.row, q as u32, l as u32))
+            })
+            .collect();
+        order.sort_unstable();
+        let mut global: Vec<Vec<u32>> = locals.iter().map(|(f, _)| vec![0; f.len()]).collect();
+        let mut patients = Vec::with_capacity(order.len());
+        let mut cursor = 0;
+        for (n, &(row, q, l)) in order.iter().enumerate() {
+            global[q as usize][l as usize] = n as u32;
+            patients.push(self.row_at(row as u32, &mut cursor));
+        }
+        let mut row_patient = vec![u32::MAX; self.rows];
+        for ((rows, (_, ids)), map) in parts.iter().zip(&locals).zip(&global) {
+            for (&g, &l) in rows.iter().zip(ids) {
+                if let Some(&p) = map.get(l as usize) {
+                    row_patient[g as usize] = p;
+                }
+            }
+        }
+        Grouping {
+            patients,
+            row_patient,
+        }
+    }
+}
+
+/// Patients in order of first appearance and the patient number of every row.
+struct Grouping {
+    patients: Vec<RowAt>,
+    row_patient: Vec<u32>,
+}
+
+/// A patient id borrowed from the input: hashed and compared without allocation.
+pub(crate) trait PatientKey: Copy + Ord + Send + Sync {
+    /// A well-mixed 64-bit hash.
+    fn hash64(self) -> u64;
+    /// Length in bytes and the first 16 bytes (zero padded).
+    fn head(self) -> (u32, [u8; 16]);
+}
+
+/// Final mix of MurmurHash3 (`fmix64`): spreads FxHash output over all bits.
+#[inline]
+fn fmix64(mut z: u64) -> u64 {
+    z ^= z >> 33;
+    z = z.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z ^= z >> 33;
+    z = z.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
+}
+
+impl PatientKey for &str {
+    #[inline]
+    fn hash64(self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write(&mut h, self.as_bytes());
+        fmix64(std::hash::Hasher::finish(&h) ^ self.len() as u64)
+    }
+
+    #[inline]
+    fn head(self) -> (u32, [u8; 16]) {
+        let b = self.as_bytes();
+        let mut head = [0u8; 16];
+        match b.first_chunk::<16>() {
+            Some(first) => head = *first,
+            None => {
+                for (d, s) in head.iter_mut().zip(b) {
+                    *d = *s;
+                }
+            }
+        }
+        (b.len() as u32, head)
+    }
+}
+
+impl PatientKey for i64 {
+    #[inline]
+    fn hash64(self) -> u64 {
+        fmix64(self as u64)
+    }
+
+    #[inline]
+    fn head(self) -> (u32, [u8; 16]) {
+        let mut head = [0u8; 16];
+        head[..8].copy_from_slice(&self.to_le_bytes());
+        (8, head)
+    }
+}
+
+/// Patient numbering in order of first appearance.
+///
+/// While the ids arrive in strictly increasing runs (input sorted by patient), a new run is a
+/// new patient and nothing is hashed. At the first run that is not greater than the previous
+/// one, every row of the input is grouped at once ([`LongTable::group_rows`]), which numbers
+/// the patients seen so far exactly as the runs did, and the walk reads patient numbers from
+/// that grouping from then on.
+struct PatientIds<K> {
+    patients: Vec<RowAt>,
+    prev: Option<(K, u32)>,
+    rows: Option<Vec<u32>>,
+}
+
+impl<K> Default for PatientIds<K> {
+    fn default() -> Self {
+        Self {
+            patients: Vec::new(),
+            prev: None,
+            rows: None,
+        }
+    }
+}
+
+impl<K: PatientKey> PatientIds<K> {
+    /// The patient number of `key` on row `at`.
+    #[inline]
+    fn resolve(&mut self, key: K, at: RowAt, group: impl FnOnce() -> Grouping) -> u32 {
+        if let Some(rows) = &self.rows {
+            return rows[at.row as usize];
+        }
+        if let Some((pk, p)) = self.prev {
+            if pk == key {
+                return p;
+            }
+        }
+        if self.prev.is_none_or(|(pk, _)| pk < key) {
+            let p = self.patients.len() as u32;
+            self.patients.push(at);
+            self.prev = Some((key, p));
+            return p;
+        }
+        let g = group();
+        debug_assert!(g.patients.starts_with(&self.patients));
+        self.patients = g.patients;
+        let p = g.row_patient[at.row as usize];
+        self.rows = Some(g.row_patient);
+        p
+    }
+}
+
+/// One slot of [`IdTable`]; `hash == 0` marks an empty slot.
+#[derive(Clone, Copy, Default)]
+struct IdSlot {
+    hash: u64,
+    idx: u32,
+    len: u32,
+    head: [u8; 16],
+}
+
+/// Open addressing with linear probing, load factor at most one half.
+struct IdTable {
+    slots: Vec<IdSlot>,
+    mask: usize,
+    len: usize,
+}
+
+impl IdTable {
+    fn with_capacity(n: usize) -> Self {
+        let cap = (n * 2).next_power_of_two().max(1024);
+        Self {
+            slots: vec![IdSlot::default(); cap],
+            mask: cap - 1,
+            len: 0,
+        }
+    }
+
+    /// Insert a key known to be absent.
+    fn insert_new(&mut self, hash: u64, len: u32, head: [u8; 16], idx: u32) {
+        let hash = hash | 1;
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mut j = hash as usize & self.mask;
+        while self.slots[j].hash != 0 {
+            j = (j + 1) & self.mask;
+        }
+        self.slots[j] = IdSlot {
+            hash,
+            idx,
+            len,
+            head,
+        };
+        self.len += 1;
+    }
+
+    /// `(patient number, inserted)`; `long_eq(idx)` confirms ids longer than 16 bytes.
+    #[inline]
+    fn find_or_insert(
+        &mut self,
+        hash: u64,
+        len: u32,
+        head: [u8; 16],
+        next: u32,
+        long_eq: impl Fn(u32) -> bool,
+    ) -> (u32, bool) {
+        let hash = hash | 1;
+        let mut j = hash as usize & self.mask;
+        loop {
+            let s = &self.slots[j];
+            if s.hash == 0 {
+                break;
+            }
+            if s.hash == hash && s.len == len && s.head == head && (len <= 16 || long_eq(s.idx)) {
+                return (s.idx, false);
+            }
+            j = (j + 1) & self.mask;
+        }
+        self.insert_new(hash, len, head, next);
+        (next, true)
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let cap = old.len() * 2;
+        self.slots = vec![IdSlot::default(); cap];
+        self.mask = cap - 1;
+        self.len = 0;
+        for s in old.into_iter().filter(|s| s.hash != 0) {
+            self.insert_new(s.hash, s.len, s.head, s.idx);
+        }
+    }
+}
+
+/// Rows per parallel parsing chunk.
+const CHUNK_ROWS: usize = 1 << 16;
+
+/// What phase one found on a row, when it is not a plain scored value.
+#[derive(Clone, Copy)]
+enum Mark {
+    Reject(Field, &'static str),
+    Excluded,
+}
+
+/// Phase-one output for a run of rows of one batch.
+struct Chunk<C> {
+    batch: u32,
+    start: u32,
+    /// Parsed value per row (default where the row is marked).
+    values: Vec<C>,
+    /// Dates per row, only when a window is set.
+    dates: Vec<i32>,
+    /// `(row within chunk, mark)` in row order.
+    marks: Vec<(u32, Mark)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{ArrayRef, Date32Array, Int64Array, TimestampSecondArray};
+    use arrow_schema::{Field as ArrowField, Schema};
+    use std::sync::Arc;
+
+    fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        let fields: Vec<_> = cols
+            .iter()
+            .map(|(n, a)| ArrowField::new(*n, a.data_type().clone(), true))
+            .collect();
+        RecordBatch::try_new(
+            Arc::new(Schema::new(fields)),
+            cols.into_iter().map(|c| c.1).collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn iso_dates() {
+        let d = |y, m, dd| epoch_days(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
+        assert_eq!(parse_iso_date("1970-01-01"), Some(0));
+        assert_eq!(parse_iso_date("2026-11-23"), Some(d(2026, 11, 23)));
+        assert_eq!(
+            parse_iso_date(" 2026-11-23T10:00:00Z"),
+            Some(d(2026, 11, 23))
+        );
+        assert_eq!(parse_iso_date("2026-11-23 10:00"), Some(d(2026, 11, 23)));
+        for bad in [
+            "2026-02-30",
+            "2026-1-01",
+            "20261123",
+            "2026-11-23x",
+            "",
+            "2026/11/23",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn zoned_timestamps_use_london_dates() {
+        // 2026-07-01T23:30:00Z is 00:30 BST on 2 July in London.
+        let t = DateTime::parse_from_rfc3339("2026-07-01T23:30:00Z")
+            .unwrap()
+            .timestamp();
+        let zoned = TimestampSecondArray::from(vec![t]).with_timezone("UTC");
+        let naive = TimestampSecondArray::from(vec![t]);
+        let d = |y, m, dd| epoch_days(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
+        assert_eq!(
+            DateCol::of(&zoned).unwrap().days(0),
+            Ok(Some(d(2026, 7, 2)))
+        );
+        assert_eq!(
+            DateCol::of(&naive).unwrap().days(0),
+            Ok(Some(d(2026, 7, 1)))
+        );
+    }
+
+    #[test]
+    fn walk_groups_and_rejects() {
+        let b = batch(vec![
+            (
+                "patient_id",
+                Arc::new(Int64Array::from(vec![
+                    Some(7),
+                    Some(7),
+                    None,
+                    Some(3),
+                    Some(7),
+                ])),
+            ),
+            (
+                "code",
+                Arc::new(StringArray::from(vec![
+                    Some("a"),
+                    None,
+                    Some("b"),
+                    Some("bad"),
+                    Some("c"),
+                ])),
+            ),
+            (
+                "d",
+                Arc::new(Date32Array::from(vec![
+                    Some(10),
+                    Some(10),
+                    Some(10),
+                    None,
+                    Some(0),
+                ])),
+            ),
+        ]);
+        let cols = LongInput {
+            date: Some("d"),
+            ..LongInput::default()
+        };
+        let w = Window {
+            index_date: NaiveDate::from_ymd_opt(1970, 1, 11).unwrap(),
+            lookback_days: 5,
+        };
+        let batches = [b];
+        let t = LongTable::new(&batches, &cols, Some(&w)).unwrap();
+        let mut seen = Vec::new();
+        let walk = t.walk(
+            |s| if s == "bad" { Err("bad_code") } else { Ok(s) },
+            |_, _| Ok(()),
+            |at, p, c, d| seen.push((at.row, p, c, d)),
+        );
+        assert_eq!(seen, [(0, 0, "a", Some(10))]);
+        let reasons: Vec<_> = walk.rejects.iter().map(|r| (r.at.row, r.reason)).collect();
+        assert_eq!(
+            reasons,
+            [(1, "null_code"), (2, "null_patient"), (3, "bad_code")]
+        );
+        assert_eq!(walk.patients.len(), 2);
+        assert_eq!(walk.counts.rows_excluded, 1);
+        assert_eq!(walk.counts.rows_scored, 1);
+        assert_eq!(t.field_name(Field::Date), "d");
+    }
+
+    /// Naive first-appearance numbering, for comparison.
+    fn naive<T: PartialEq + Clone>(ids: &[Option<T>]) -> (Vec<Option<u32>>, usize) {
+        let mut seen: Vec<T> = Vec::new();
+        let nums = ids
+            .iter()
+            .map(|id| {
+                id.as_ref().map(|v| match seen.iter().position(|s| s == v) {
+                    Some(n) => n as u32,
+                    None => {
+                        seen.push(v.clone());
+                        (seen.len() - 1) as u32
+                    }
+                })
+            })
+            .collect();
+        (nums, seen.len())
+    }
+
+    /// Patient numbers the walk gives each row (None for null ids).
+    fn walked(batches: &[RecordBatch]) -> (Vec<Option<u32>>, usize) {
+        let t = LongTable::new(batches, &LongInput::default(), None).unwrap();
+        let mut nums = vec![None; t.rows];
+        let walk = t.walk(
+            |_| Ok(()),
+            |_, _| Ok(()),
+            |at, p, (), _| nums[at.row as usize] = Some(p),
+        );
+        (nums, walk.patients.len())
+    }
+
+    fn split3(b: RecordBatch) -> Vec<RecordBatch> {
+        let n = b.num_rows();
+        vec![
+            b.slice(0, n / 3),
+            b.slice(n / 3, n / 3),
+            b.slice(2 * (n / 3), n - 2 * (n / 3)),
+        ]
+    }
+
+    #[test]
+    fn grouping_matches_first_appearance() {
+        // Sorted for the first 3000 rows, then shuffled; short, long (> 16 bytes, same first 16
+        // bytes) and integer ids; three batches.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let nums: Vec<Option<u64>> = (0..20_000u64)
+            .map(|r| {
+                if r % 97 == 5 {
+                    None
+                } else if r < 3000 {
+                    Some(r / 3)
+                } else {
+                    Some(next() % 2500)
+                }
+            })
+            .collect();
+        for style in 0..3 {
+            let ids: Vec<Option<String>> = nums
+                .iter()
+                .map(|n| {
+                    n.map(|n| match style {
+                        0 => format!("p{n}"),
+                        1 => format!("pseudonym-abcdef-{n:08}"),
+                        _ => format!("{n:05}"),
+                    })
+                })
+                .collect();
+            let code = Arc::new(StringArray::from(vec!["x"; ids.len()])) as ArrayRef;
+            let b = batch(vec![
+                (
+                    "patient_id",
+                    Arc::new(StringArray::from(ids.clone())) as ArrayRef,
+                ),
+                ("code", code.clone()),
+            ]);
+            assert_eq!(walked(&split3(b)), naive(&ids), "style {style}");
+            let ints: Vec<Option<i64>> = nums
+                .iter()
+                .map(|n| n.map(|n| n as i64 * 7 - 9000))
+                .collect();
+            let b = batch(vec![
+                (
+                    "patient_id",
+                    Arc::new(Int64Array::from(ints.clone())) as ArrayRef,
+                ),
+                ("code", code),
+            ]);
+            assert_eq!(walked(&split3(b)), naive(&ints));
+        }
+    }
+
+    #[test]
+    fn sorted_input_is_not_hashed_but_equal_runs_later_are_grouped() {
+        // "b" reappears after "c": the walk must give it its first number again.
+        let ids = vec![
+            Some("a"),
+            Some("a"),
+            Some("b"),
+            Some("c"),
+            Some("b"),
+            None,
+            Some("a"),
+        ];
+        let b = batch(vec![
+            (
+                "patient_id",
+                Arc::new(StringArray::from(ids.clone())) as ArrayRef,
+            ),
+            (
+                "code",
+                Arc::new(StringArray::from(vec!["x"; 7])) as ArrayRef,
+            ),
+        ]);
+        let owned: Vec<Option<String>> = ids.iter().map(|s| s.map(str::to_owned)).collect();
+        assert_eq!(walked(&[b]), naive(&owned));
+    }
+
+    #[test]
+    fn column_errors() {
+        let b = batch(vec![
+            ("patient_id", Arc::new(StringArray::from(vec!["p"]))),
+            ("code", Arc::new(Int64Array::from(vec![1]))),
+        ]);
+        let batches = [b];
+        let e = LongTable::new(&batches, &LongInput::default(), None)
+            .err()
+            .unwrap();
+        assert_eq!(
+            e,
+            RiskError::ColumnType {
+                column: "code".into(),
+                expected: "Utf8, LargeUtf8 or Utf8View",
+                found: "Int64".into()
+            }
+        );
+        let cols = LongInput {
+            code: "icd",
+            ..LongInput::default()
+        };
+        assert!(matches!(
+            LongTable::new(&batches, &cols, None),
+            Err(RiskError::MissingColumn { .. })
+        ));
+        let w = Window {
+            index_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            lookback_days: 1,
+        };
+        assert!(matches!(
+            LongTable::new(&batches, &LongInput::default(), Some(&w)),
+            Err(RiskError::InvalidOption {
+                option: "window",
+                ..
+            })
+        ));
+    }
+}
