@@ -28,6 +28,7 @@ use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, UInt64Type};
 use arrow_array::{Array, BooleanArray, StringArray};
+use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
 
 use super::{Icd10Code, Icd10Error, NhsNumber, NhsNumberError, SnomedId, SnomedIdError};
@@ -145,15 +146,43 @@ fn icd10_of(v: &Value<'_>) -> Option<Result<Icd10Code, Icd10Error>> {
 }
 
 /// A boolean array: `valid(value)` per row (false for null slots), input nulls shared.
+///
+/// Strings go through [`BooleanBuffer::collect_bool`], which packs 64 results per word; the
+/// null buffer of the input is reused as it is.
 fn bools(
     array: &dyn Array,
     what: &'static str,
     allow_ints: bool,
-    valid: impl Fn(&Value<'_>) -> bool,
+    valid_str: impl Fn(&str) -> bool,
+    valid_int: impl Fn(i128) -> bool,
 ) -> Result<BooleanArray, BatchError> {
-    let mut b = BooleanBufferBuilder::new(array.len());
-    visit(array, what, allow_ints, |_, v| b.append(valid(&v)))?;
-    Ok(BooleanArray::new(b.finish(), array.logical_nulls()))
+    let n = array.len();
+    let values = match array.data_type() {
+        DataType::Utf8 => {
+            let a = array.as_string::<i32>();
+            BooleanBuffer::collect_bool(n, |i| valid_str(a.value(i)))
+        }
+        DataType::LargeUtf8 => {
+            let a = array.as_string::<i64>();
+            BooleanBuffer::collect_bool(n, |i| valid_str(a.value(i)))
+        }
+        DataType::Utf8View => {
+            let a = array.as_string_view();
+            BooleanBuffer::collect_bool(n, |i| valid_str(a.value(i)))
+        }
+        _ => {
+            let mut b = BooleanBufferBuilder::new(n);
+            visit(array, what, allow_ints, |_, v| {
+                b.append(match v {
+                    Value::Str(s) => valid_str(s),
+                    Value::Int(i) => valid_int(i),
+                    Value::Null => false,
+                })
+            })?;
+            b.finish()
+        }
+    };
+    Ok(BooleanArray::new(values, array.logical_nulls()))
 }
 
 /// A string array built from one optional string per row.
@@ -189,9 +218,8 @@ fn strings<T, E>(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn nhs_number_validate(array: &dyn Array) -> Result<BooleanArray, BatchError> {
-    bools(array, "NHS number", true, |v| match *v {
-        Value::Str(s) => NhsNumber::is_valid(s),
-        _ => matches!(nhs_of(v), Some(Ok(_))),
+    bools(array, "NHS number", true, NhsNumber::is_valid, |i| {
+        matches!(nhs_of(&Value::Int(i)), Some(Ok(_)))
     })
 }
 
@@ -256,9 +284,13 @@ pub fn nhs_number_reasons(array: &dyn Array) -> Result<StringArray, BatchError> 
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn snomed_validate(array: &dyn Array) -> Result<BooleanArray, BatchError> {
-    bools(array, "SNOMED CT identifier", true, |v| {
-        matches!(snomed_of(v), Some(Ok(_)))
-    })
+    bools(
+        array,
+        "SNOMED CT identifier",
+        true,
+        SnomedId::is_valid,
+        |i| matches!(snomed_of(&Value::Int(i)), Some(Ok(_))),
+    )
 }
 
 /// The rule each row broke ([`SnomedIdError::code`]); null for valid and null rows.
