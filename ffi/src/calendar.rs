@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Offset, TimeDelta, Utc, Weekday};
 
 use crate::boundary::{ffi_boundary, ffi_boundary_or};
 use crate::error::{carecoord_result, FfiError};
-use crate::text::{out_arg, slice_out, str_arg};
+use crate::text::{out_arg, required_str_arg, slice_out};
 
 /// A GOV.UK bank-holiday division. Passed to functions as a `uint32_t` holding one of these
 /// values; any other value is `CARECOORD_RESULT_INVALID_ARGUMENT`.
@@ -245,11 +245,8 @@ pub unsafe extern "C" fn carecoord_region_parse(
     out_region: *mut u32,
 ) -> carecoord_result {
     ffi_boundary("carecoord_region_parse", || {
-        if ptr.is_null() {
-            return Err(FfiError::null("ptr"));
-        }
         // SAFETY: forwarded caller promise.
-        let s = unsafe { str_arg(ptr, len, "ptr")? };
+        let s = unsafe { required_str_arg(ptr, len, "ptr")? };
         let out = out_arg(out_region, "out_region")?;
         let region: Region = s.parse()?;
         // SAFETY: checked non-null; caller promises validity.

@@ -9,7 +9,9 @@ use carecoord::ids::{batch, Icd10Code, NhsNumber, NhsNumberRange, SnomedId, Snom
 use crate::arrow::{export, import};
 use crate::boundary::{ffi_boundary, ffi_boundary_or};
 use crate::error::{carecoord_result, FfiError};
-use crate::text::{carecoord_str, out_arg, slice_arg, slice_out, str_arg, string_out};
+use crate::text::{
+    carecoord_str, out_arg, required_str_arg, slice_arg, slice_out, str_arg, string_out,
+};
 
 /// The allocation range of an NHS number (information only; see DOMAIN 2.1).
 #[repr(C)]
@@ -65,10 +67,7 @@ pub enum carecoord_nhs_number_style {
 pub unsafe extern "C" fn carecoord_nhs_number_is_valid(ptr: *const c_char, len: usize) -> bool {
     ffi_boundary_or("carecoord_nhs_number_is_valid", false, || {
         // SAFETY: forwarded caller promise.
-        match unsafe { str_arg(ptr, len, "ptr") } {
-            Ok(s) if !ptr.is_null() => NhsNumber::is_valid(s),
-            _ => false,
-        }
+        unsafe { required_str_arg(ptr, len, "ptr") }.is_ok_and(NhsNumber::is_valid)
     })
 }
 
@@ -89,11 +88,8 @@ pub unsafe extern "C" fn carecoord_nhs_number_parse(
     out_value: *mut u64,
 ) -> carecoord_result {
     ffi_boundary("carecoord_nhs_number_parse", || {
-        if ptr.is_null() {
-            return Err(FfiError::null("ptr"));
-        }
         // SAFETY: forwarded caller promise.
-        let s = unsafe { str_arg(ptr, len, "ptr")? };
+        let s = unsafe { required_str_arg(ptr, len, "ptr")? };
         let out = out_arg(out_value, "out_value")?;
         let n = NhsNumber::parse(s)?;
         // SAFETY: checked non-null; caller promises validity.
@@ -275,11 +271,8 @@ pub unsafe extern "C" fn carecoord_snomed_id_parse(
     out: *mut carecoord_snomed_id,
 ) -> carecoord_result {
     ffi_boundary("carecoord_snomed_id_parse", || {
-        if ptr.is_null() {
-            return Err(FfiError::null("ptr"));
-        }
         // SAFETY: forwarded caller promise.
-        let s = unsafe { str_arg(ptr, len, "ptr")? };
+        let s = unsafe { required_str_arg(ptr, len, "ptr")? };
         let out = out_arg(out, "out")?;
         let id = SnomedId::parse(s)?;
         let partition = match id.partition() {
@@ -317,10 +310,7 @@ pub unsafe extern "C" fn carecoord_snomed_id_parse(
 pub unsafe extern "C" fn carecoord_snomed_id_is_valid(ptr: *const c_char, len: usize) -> bool {
     ffi_boundary_or("carecoord_snomed_id_is_valid", false, || {
         // SAFETY: forwarded caller promise.
-        match unsafe { str_arg(ptr, len, "ptr") } {
-            Ok(s) if !ptr.is_null() => SnomedId::is_valid(s),
-            _ => false,
-        }
+        unsafe { required_str_arg(ptr, len, "ptr") }.is_ok_and(SnomedId::is_valid)
     })
 }
 
@@ -343,11 +333,8 @@ pub unsafe extern "C" fn carecoord_icd10_clean(
     out_len: *mut usize,
 ) -> carecoord_result {
     ffi_boundary("carecoord_icd10_clean", || {
-        if ptr.is_null() {
-            return Err(FfiError::null("ptr"));
-        }
         // SAFETY: forwarded caller promise.
-        let s = unsafe { str_arg(ptr, len, "ptr")? };
+        let s = unsafe { required_str_arg(ptr, len, "ptr")? };
         let code = Icd10Code::parse(s)?;
         // SAFETY: forwarded caller promises.
         unsafe { string_out(code.as_str(), buf, buf_len, out_len) }

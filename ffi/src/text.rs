@@ -46,6 +46,23 @@ pub(crate) unsafe fn str_arg<'a>(
     })
 }
 
+/// Borrow a required string: like [`str_arg`], but NULL is an error whatever `len` is.
+///
+/// # Safety
+///
+/// As [`str_arg`].
+pub(crate) unsafe fn required_str_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<&'a str, FfiError> {
+    if ptr.is_null() {
+        return Err(FfiError::null(what));
+    }
+    // SAFETY: forwarded caller promise.
+    unsafe { str_arg(ptr, len, what) }
+}
+
 /// Borrow a C array of `n` values. NULL with `n == 0` is the empty slice.
 ///
 /// # Safety
