@@ -12,7 +12,7 @@ TARGET    := target
 CFLAGS_C  := -std=c99 -Wall -Wextra -Werror -g -Iinclude
 APT_PKGS  := valgrind pkg-config
 
-.PHONY: help demo test test-rust test-c test-c-pkgconfig test-python lint fmt header bench bench-python \
+.PHONY: help demo test test-rust test-c test-c-pkgconfig test-python lint fmt header bench bench-python bench-schedule \
         deps apt venv wheel build-ffi install clean
 
 help: ## List the targets
@@ -98,6 +98,17 @@ bench: ## Criterion benchmarks (Rust)
 
 bench-python: wheel ## Side-by-side Python comparisons against peers (see BENCHMARKS.md)
 	$(PY) benches/python/run_all.py
+
+BENCH_VENV ?= .venv-bench
+
+$(BENCH_VENV)/.installed: benches/python/requirements-bench.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/pip install -q -r benches/python/requirements-bench.txt
+	touch $@
+
+bench-schedule: $(BENCH_VENV)/.installed ## Scheduler against OR-Tools CP-SAT (60 s each; own venv .venv-bench)
+	$(BENCH_VENV)/bin/python benches/python/bench_schedule.py $(BENCH_SCHEDULE_ARGS)
 
 PREFIX ?= /usr/local
 install: build-ffi ## Install the C library, header and pkg-config file under PREFIX

@@ -166,6 +166,36 @@ typedef enum carecoord_result {
   CARECOORD_RESULT_RISK_MODEL_SPEC = 404,
   // Risk: an Arrow operation failed (e.g. batches whose schemas differ).
   CARECOORD_RESULT_RISK_ARROW = 405,
+  // Risk: a cohort filter specification (JSON) is invalid.
+  CARECOORD_RESULT_RISK_COHORT_SPEC = 406,
+  // Schedule: the text is not well-formed JSON (the message gives the line and column).
+  CARECOORD_RESULT_SCHEDULE_INVALID_JSON = 500,
+  // Schedule: a required field is missing (the message names its JSON path).
+  CARECOORD_RESULT_SCHEDULE_MISSING_FIELD = 501,
+  // Schedule: a field has the wrong JSON type or a value outside its domain.
+  CARECOORD_RESULT_SCHEDULE_INVALID_FIELD = 502,
+  // Schedule: an id is used twice across people, rooms, meetings and series.
+  CARECOORD_RESULT_SCHEDULE_DUPLICATE_ID = 503,
+  // Schedule: a reference names an id that is not defined (or is of the wrong kind).
+  CARECOORD_RESULT_SCHEDULE_UNKNOWN_ID = 504,
+  // Schedule: a date, time or date-time is malformed or breaks a time rule.
+  CARECOORD_RESULT_SCHEDULE_INVALID_TIME = 505,
+  // Schedule: an RRULE value could not be parsed or is invalid.
+  CARECOORD_RESULT_SCHEDULE_INVALID_RRULE = 506,
+  // Schedule: an RRULE uses a part that is not expanded (`FREQ=HOURLY`, `BYWEEKNO`, ...).
+  CARECOORD_RESULT_SCHEDULE_UNSUPPORTED_RRULE = 507,
+  // Schedule: a pinned meeting breaks a hard rule where it is pinned.
+  CARECOORD_RESULT_SCHEDULE_PINNED_INFEASIBLE = 508,
+  // Schedule: a diary query names an unknown person or room, or asks something impossible.
+  CARECOORD_RESULT_SCHEDULE_INVALID_QUERY = 509,
+  // Schedule: an entry repeats a key that must be unique in its list.
+  CARECOORD_RESULT_SCHEDULE_DUPLICATE_ENTRY = 510,
+  // Schedule: an action id is not in the action log.
+  CARECOORD_RESULT_SCHEDULE_UNKNOWN_ACTION = 511,
+  // Schedule: an action's dates contradict each other.
+  CARECOORD_RESULT_SCHEDULE_ACTION_DATE = 512,
+  // Schedule: a field shown to every attendee holds what looks like an NHS number.
+  CARECOORD_RESULT_SCHEDULE_IDENTIFIER_NOT_ALLOWED = 513,
 } carecoord_result;
 
 // The allocation range of an NHS number (information only; see DOMAIN 2.1).
@@ -288,10 +318,25 @@ typedef enum carecoord_hospital_band {
   CARECOORD_HOSPITAL_BAND_HIGH = 2,
 } carecoord_hospital_band;
 
+// An instance compiled for fast diary questions (core `Diary`). Opaque.
+//
+// Made by [`carecoord_diary_new`] or [`carecoord_diary_with_solution`], freed with
+// [`carecoord_diary_free`]. Immutable: the query functions may run on one handle from
+// several threads at once.
+typedef struct carecoord_diary carecoord_diary;
+
+// A validated custom linear or logistic risk model. Opaque.
+//
+// Made by [`carecoord_risk_model_new`] from JSON, used by [`carecoord_risk_model_apply`]
+// and [`carecoord_risk_model_predict`], freed with [`carecoord_risk_model_free`]. Immutable:
+// one handle may be used from several threads at once; it must not be freed while another
+// thread uses it.
+typedef struct carecoord_risk_model carecoord_risk_model;
+
 // The result of a code-based score over parallel arrays. Opaque.
 //
-// Made by [`carecoord_risk_charlson`], [`carecoord_risk_elixhauser`] or
-// [`carecoord_risk_hfrs`], freed with [`carecoord_risk_result_free`]. Holds one score per
+// Made by [`carecoord_risk_charlson`], [`carecoord_risk_elixhauser`],
+// [`carecoord_risk_hfrs`] or [`carecoord_risk_efi`], freed with [`carecoord_risk_result_free`]. Holds one score per
 // patient (distinct non-NULL patient id, in order of first appearance), the category flags,
 // the rejected rows and the row counts (`rows_in = rows_scored + rows_excluded +
 // rows_rejected`). It holds no patient identifier: map patients back to your own ids with
@@ -299,6 +344,14 @@ typedef enum carecoord_hospital_band {
 // `const carecoord_risk_result *` and only reads it, so one handle may be shared between
 // threads and read from several at once; it must not be freed while another thread uses it.
 typedef struct carecoord_risk_result carecoord_risk_result;
+
+// The rows a cohort filter selects, without the data: zero-based input row numbers and
+// reasons, in output order. Opaque.
+//
+// Made by [`carecoord_risk_cohort_select`], read with [`carecoord_risk_selection_len`],
+// [`carecoord_risk_selection_rows`] and [`carecoord_risk_selection_reasons`], freed with
+// [`carecoord_risk_selection_free`]. Immutable: may be read from several threads at once.
+typedef struct carecoord_risk_selection carecoord_risk_selection;
 
 // A service calendar: opening and closing local times (`Europe/London`), days of the week,
 // and whether bank holidays are worked. Opaque.
@@ -443,6 +496,36 @@ typedef struct carecoord_efi_score {
   // The `carecoord_efi_banding` value used.
   uint32_t banding;
 } carecoord_efi_score;
+
+// Long-format rows as parallel arrays, one entry per row: the condition and medication
+// inputs of [`carecoord_risk_efi`]. The struct and the arrays it points to are borrowed for
+// the call.
+typedef struct carecoord_risk_rows {
+  // The patient id of each row (`n` entries; NULL only when `n` is 0). An entry whose
+  // `ptr` is NULL is a null id, which rejects its row (`null_patient`).
+  const struct carecoord_str *patients;
+  // The code of each row (`n` entries; NULL only when `n` is 0): a SNOMED CT concept id
+  // for a condition, any medication code (compared as text) for a medication. An entry
+  // whose `ptr` is NULL is a null code (`null_code`).
+  const struct carecoord_str *codes;
+  // The date of each row (`n` entries), or NULL for no dates. `{0, 0, 0}` is a null date
+  // (`null_date`); a date that does not exist (30 February, month 13, a year outside
+  // 0-9999) rejects its row (`invalid_date`). Dates are read only where a window applies.
+  const struct carecoord_date *dates;
+  // The number of rows.
+  size_t n;
+} carecoord_risk_rows;
+
+// Options of [`carecoord_schedule_solve`] (core `SolveOptions`). Start from
+// [`carecoord_schedule_options_default`], or pass NULL for the defaults.
+typedef struct carecoord_schedule_options {
+  // Wall-clock budget of the search in milliseconds; 0 means no limit (the search stops
+  // when it no longer improves). Default 1500. The search usually stops earlier.
+  uint64_t time_limit_ms;
+  // Seed of the search's perturbation moves: the same instance and seed give the same
+  // plan. Default 0.
+  uint64_t seed;
+} carecoord_schedule_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1059,7 +1142,7 @@ size_t carecoord_risk_result_rows_excluded(const struct carecoord_risk_result *r
 size_t carecoord_risk_result_rows_rejected(const struct carecoord_risk_result *r);
 
 // The number of categories of the result's instrument (Charlson 17, Elixhauser 31, HFRS
-// 109); 0 when `r` is NULL. [`carecoord_risk_result_flags`] needs `(categories + 63) / 64`
+// 109, eFI 36 deficits); 0 when `r` is NULL. [`carecoord_risk_result_flags`] needs `(categories + 63) / 64`
 // words per patient.
 //
 // Thread safety: safe from any thread, also on a shared handle.
@@ -1073,7 +1156,8 @@ size_t carecoord_risk_result_categories(const struct carecoord_risk_result *r);
 //
 // Units: Charlson and Elixhauser in points (Elixhauser may be negative; Charlson with ages
 // includes the age points, and is [`CARECOORD_RISK_SCORE_UNKNOWN`] for a patient without a
-// usable age); HFRS in **tenths** of a point (68 = 6.8).
+// usable age); HFRS in **tenths** of a point (68 = 6.8); the eFI as the deficit count
+// (0-36; eFI = count / 36).
 //
 // `n` is the capacity of `out`; when it is less than
 // [`carecoord_risk_result_patients`], `BUFFER_TOO_SMALL` is returned and nothing is written.
@@ -1100,8 +1184,8 @@ enum carecoord_result carecoord_risk_result_first_rows(const struct carecoord_ri
 // The categories present for patient `patient` (raw flags, before the hierarchy rules that
 // the score applies), as a bitmask in `out_mask[0..n_words)`: bit `j` of word `w` is
 // category `64 * w + j`, in the category order of the reference tables (name it with
-// [`carecoord_risk_result_category_name`]). Charlson (17) and Elixhauser (31) need one word,
-// HFRS (109 groups) two.
+// [`carecoord_risk_result_category_name`]). Charlson (17), Elixhauser (31) and the eFI (36)
+// need one word, HFRS (109 groups) two.
 //
 // Errors: `NULL_ARGUMENT` (`r` or `out_mask` NULL), `INVALID_ARGUMENT` (`patient` out of
 // range), `BUFFER_TOO_SMALL` (`n_words` below `(categories + 63) / 64`; nothing written).
@@ -1114,9 +1198,9 @@ enum carecoord_result carecoord_risk_result_first_rows(const struct carecoord_ri
 enum carecoord_result carecoord_risk_result_flags(const struct carecoord_risk_result *r, size_t patient, uint64_t *out_mask, size_t n_words);
 
 // The name of category `bit` (`mi`, `chf`, ... for Charlson; `chf`, `carit`, ... for
-// Elixhauser; `F00`, `G81`, ... for HFRS), the same as the scores table's column name,
-// copied NUL-terminated into `buf`; `*out_len` (required) receives its length. 16 bytes
-// always suffice.
+// Elixhauser; `F00`, `G81`, ... for HFRS; `activity_limitation`, ... `polypharmacy`, ... for
+// the eFI), the same as the scores table's column name, copied NUL-terminated into `buf`;
+// `*out_len` (required) receives its length. 32 bytes always suffice.
 //
 // Errors: `NULL_ARGUMENT` (`r` or `out_len` NULL), `INVALID_ARGUMENT` (`bit` not below
 // [`carecoord_risk_result_categories`]), `BUFFER_TOO_SMALL` (with `*out_len` set).
@@ -1134,7 +1218,7 @@ enum carecoord_result carecoord_risk_result_category_name(const struct carecoord
 // (`*out_len`, required, receives the reason's length; 32 bytes always suffice). Reasons are
 // stable codes: `null_patient`, `null_code`, `negative_age`, or the ICD-10 reason of a
 // malformed code (`empty`, `invalid_character`, `misplaced_dot`, `too_short`, `too_long`,
-// `bad_category`).
+// `bad_category`); for the eFI see [`carecoord_risk_efi`].
 //
 // Errors: `NULL_ARGUMENT` (`r`, `out_row` or `out_len` NULL), `INVALID_ARGUMENT` (`i` out of
 // range), `BUFFER_TOO_SMALL` (with `*out_len` set, `*out_row` not written). Ownership: `buf`
@@ -1224,6 +1308,536 @@ enum carecoord_result carecoord_risk_hospital(const struct carecoord_hospital_in
 //
 // `out` must be valid for a write.
 enum carecoord_result carecoord_risk_efi_band(uint32_t deficits, uint32_t banding, struct carecoord_efi_score *out);
+
+// The electronic Frailty Index (Clegg et al., *Age Ageing* 2016) of every patient in
+// long-format SNOMED CT condition rows, with polypharmacy from optional medication rows, as
+// a [`carecoord_risk_result`] written to `*out`.
+//
+// The same computation as Python's `carecoord.risk.efi`:
+// a patient has a coded deficit when any of their condition codes (SNOMED CT concept ids as
+// text) is in the code list for it; polypharmacy is present with five or more distinct
+// medication codes dated in the 12 months up to `index_date` (after `index_date` minus 12
+// calendar months, up to and including it). eFI = deficits / 36.
+//
+// * `conditions` (required, borrowed): the condition rows. With `index_date` and condition
+//   dates, codes dated after `index_date` (or before the `*lookback_days` days up to it)
+//   are excluded, not rejected.
+// * `medications` (borrowed): the medication rows, whose `dates` are required (NULL only
+//   when `n` is 0); NULL when there are none, and then polypharmacy is not assessed (its
+//   flag stays 0). Medications need `index_date`.
+// * `codelist_csv`, `codelist_len`: the SNOMED CT code list as CSV text (`deficit_id,code`,
+//   with a header naming the columns; other columns ignored), borrowed; NULL for the bundled
+//   illustrative list, which is **not clinically complete** and undercounts frailty.
+// * `banding`: a `carecoord_efi_banding` value.
+// * `index_date` (borrowed, NULL for none), `lookback_days` (borrowed, NULL for the whole
+//   record up to `index_date`; needs `index_date` and condition dates).
+//
+// The result: patients in order of first appearance (conditions first, then patients found
+// only in medications); [`carecoord_risk_result_scores`] gives the deficit count (0-36;
+// band it with [`carecoord_risk_efi_band`]); the 36 categories are the deficits
+// (`activity_limitation`, ..., `polypharmacy`; one mask word). **Rows are numbered across
+// both inputs**: condition row `i` is row `i`, medication row `j` is row `conditions->n +
+// j`, in [`carecoord_risk_result_first_rows`] and [`carecoord_risk_result_reject`]. Reject
+// reasons: `null_patient`, `null_code`, `null_date`, `invalid_date`, `empty_code` (a blank
+// medication code) or the SNOMED CT rule broken (`check_digit_mismatch`, `not_a_concept`,
+// ...).
+//
+// Errors: `NULL_ARGUMENT` (`conditions` or `out` NULL, an array NULL with `n` > 0),
+// `INVALID_UTF8`, `INVALID_ARGUMENT` (unknown `banding`, an `index_date` that does not
+// exist), `CARECOORD_RESULT_RISK_CODE_LIST` (a bad code list line, named in the message),
+// `CARECOORD_RESULT_RISK_INVALID_OPTION` (medications without `index_date`,
+// `lookback_days` without `index_date` or condition dates). Ownership: `*out` is written
+// only on success and owned by the caller, who frees it with
+// [`carecoord_risk_result_free`]. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `conditions` and `medications` must be NULL or valid, their arrays valid for `n` entries
+// and each non-NULL string entry for `len` bytes; `codelist_csv` NULL or valid for
+// `codelist_len` bytes; `index_date` and `lookback_days` NULL or valid for a read; `out`
+// valid for a write.
+enum carecoord_result carecoord_risk_efi(const struct carecoord_risk_rows *conditions, const struct carecoord_risk_rows *medications, const char *codelist_csv, size_t codelist_len, uint32_t banding, const struct carecoord_date *index_date, const uint32_t *lookback_days, struct carecoord_risk_result **out);
+
+// The electronic Frailty Index of long-format Arrow tables, tables out: the Arrow C Data
+// Interface form of [`carecoord_risk_efi`], with the same rule, options and errors.
+//
+// Inputs, each a struct array without nulls of its own (one record batch), moved into the
+// library once past the argument checks (`*conditions` and `*medications` are then marked
+// released, whether or not the call succeeds) and described by a borrowed schema:
+// `conditions`/`conditions_schema` with children `patient_id` (utf8, large_utf8, utf8_view,
+// int32 or int64), `code` (utf8, large_utf8 or utf8_view: SNOMED CT concept ids) and,
+// optionally, `date` (date32, date64, timestamp or ISO 8601 text; read when `index_date` is
+// given); `medications`/`medications_schema` (both NULL for none: polypharmacy is then not
+// assessed and its column is null) with `patient_id` (the conditions' type), `code` and
+// `date`.
+//
+// Output, written only on success and owned by the caller, who must call the `release`
+// callbacks of all four: `*out_scores`/`*out_scores_schema`, a struct array with one row per
+// patient (`patient_id`, `deficits` int32, `efi` float64, `band` and `banding` utf8, then
+// one boolean column per deficit); `*out_rejects`/`*out_rejects_schema` (`row` uint64,
+// zero-based within its own input; `patient_id`; `field` utf8, medication columns prefixed
+// `medications.`; `reason` utf8). The scores schema's metadata records the code list
+// (`carecoord.codelist`), whether polypharmacy was assessed and the dates used.
+//
+// Errors: as [`carecoord_risk_efi`], plus `NULL_ARGUMENT` for one of `medications` and
+// `medications_schema` NULL without the other, `ARROW_ERROR` (not a struct array, a struct
+// with nulls, an import or export failure) and `CARECOORD_RESULT_RISK_MISSING_COLUMN` /
+// `CARECOORD_RESULT_RISK_COLUMN_TYPE` for the input columns. Bad arguments (NULL, unknown
+// `banding`, a bad `index_date` or code list) are reported before the inputs are taken.
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// The input pairs must be valid Arrow C Data Interface structs for one array each (or both
+// NULL for medications); `codelist_csv` NULL or valid for `codelist_len` bytes;
+// `index_date` and `lookback_days` NULL or valid for a read; the four output pointers
+// valid for writes.
+enum carecoord_result carecoord_risk_efi_arrow(struct ArrowArray *conditions, const struct ArrowSchema *conditions_schema, struct ArrowArray *medications, const struct ArrowSchema *medications_schema, const char *codelist_csv, size_t codelist_len, uint32_t banding, const struct carecoord_date *index_date, const uint32_t *lookback_days, struct ArrowArray *out_scores, struct ArrowSchema *out_scores_schema, struct ArrowArray *out_rejects, struct ArrowSchema *out_rejects_schema);
+
+// Load and validate a custom model from JSON, as a [`carecoord_risk_model`] written to
+// `*out`.
+//
+// The format (that of Python's `carecoord.risk.model`):
+// `{"name": "readmission-local-v1", "kind": "logistic", "intercept": -3.2, "terms":
+// [{"feature": "charlson", "weight": 0.4}, {"feature": "age", "weight": 0.03, "transform":
+// {"min": 18}}, {"feature": "admissions_12m", "weight": 0.5, "cap": 5}]}`. A term's value is
+// `(clamp(x, min, max or cap) - center) / scale`; the linear predictor is `intercept + sum
+// of weight * value`; a logistic model also gives `1 / (1 + exp(-linear predictor))`.
+//
+// `spec_json` (borrowed, `spec_len` bytes, UTF-8, not necessarily NUL-terminated).
+//
+// Errors: `NULL_ARGUMENT` (`spec_json` or `out` NULL), `INVALID_UTF8`,
+// `CARECOORD_RESULT_RISK_MODEL_SPEC` (the message names the JSON path of the first problem,
+// e.g. `terms[1].wieght`). Ownership: `*out` is written only on success and owned by the
+// caller, who frees it with [`carecoord_risk_model_free`]. Thread safety: safe from any
+// thread.
+//
+// # Safety
+//
+// `spec_json` must be valid for reads of `spec_len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_risk_model_new(const char *spec_json, size_t spec_len, struct carecoord_risk_model **out);
+
+// Free a model handle. NULL does nothing.
+//
+// Ownership: takes back the handle; it must not be used again. Thread safety: must not run
+// while another thread is using the same handle.
+//
+// # Safety
+//
+// `model` must be NULL or a handle from [`carecoord_risk_model_new`] not yet freed.
+void carecoord_risk_model_free(struct carecoord_risk_model *model);
+
+// Apply a model to every row of a patient-level table given as an Arrow C Data Interface
+// struct array (one record batch), tables out.
+//
+// Input: `batch` (moved: once past the argument checks the library owns the data, whether
+// or not the call succeeds, and `*batch` is marked released) described by `schema`
+// (borrowed), with the id column and one column per term's feature (any integer or
+// floating-point type, boolean, or text holding numbers). `id_column` (borrowed,
+// `id_len` bytes) names the id column (utf8, large_utf8, utf8_view, int32 or int64); NULL
+// means `patient_id`. A row whose id or a feature is null, not a number or not finite is
+// rejected, naming the first bad column.
+//
+// Output, written only on success and owned by the caller, who must call the `release`
+// callbacks of all four: `*out_scores`/`*out_scores_schema` (`patient_id`,
+// `linear_predictor` float64 and, for a logistic model, `probability` float64, in input
+// order); `*out_rejects`/`*out_rejects_schema` (`row` uint64, `patient_id`, `field`,
+// `reason`: `null_patient`, `null_value`, `not_a_number`, `not_finite`).
+//
+// Errors: `NULL_ARGUMENT` (`model`, `batch`, `schema` or an output NULL), `INVALID_UTF8`
+// (`id_column`), `ARROW_ERROR` (not a struct array, a struct with nulls, an import or
+// export failure), `CARECOORD_RESULT_RISK_MISSING_COLUMN` and
+// `CARECOORD_RESULT_RISK_COLUMN_TYPE` (naming the column). Thread safety: safe from any
+// thread, also on a shared model.
+//
+// # Safety
+//
+// `model` must be NULL or a live handle; `batch`/`schema` valid Arrow C Data Interface
+// structs for one array; `id_column` NULL or valid for `id_len` bytes; the four output
+// pointers valid for writes.
+enum carecoord_result carecoord_risk_model_apply(const struct carecoord_risk_model *model, struct ArrowArray *batch, const struct ArrowSchema *schema, const char *id_column, size_t id_len, struct ArrowArray *out_scores, struct ArrowSchema *out_scores_schema, struct ArrowArray *out_rejects, struct ArrowSchema *out_rejects_schema);
+
+// The model's result for one person, given `n` feature values by name: the linear
+// predictor into `*out_linear_predictor` and, for a logistic model, the probability into
+// `*out_probability` (NaN for a linear model).
+//
+// `features[i]` (borrowed, UTF-8) names the feature whose value is `values[i]`; features the
+// model does not use are ignored. `out_probability` may be NULL when not wanted.
+//
+// Errors: `NULL_ARGUMENT` (`model` or `out_linear_predictor` NULL, `features` or `values`
+// NULL with `n` > 0, or a NULL feature name), `INVALID_UTF8`,
+// `CARECOORD_RESULT_RISK_MISSING_COLUMN` (a term's feature is not given, named in the
+// message), `CARECOORD_RESULT_RISK_INVALID_OPTION` (a value that is not finite). Ownership:
+// the outputs are written only on success. Thread safety: safe from any thread, also on a
+// shared model.
+//
+// # Safety
+//
+// `model` must be NULL or a live handle; `features` and `values` valid for reads of `n`
+// entries (each non-NULL name for `len` bytes); the output pointers NULL or valid for a
+// write.
+enum carecoord_result carecoord_risk_model_predict(const struct carecoord_risk_model *model, const struct carecoord_str *features, const double *values, size_t n, double *out_linear_predictor, double *out_probability);
+
+// Population risk tiers of `n` people: `out_tiers[i]` (1 = highest risk), and optionally
+// `out_ranks[i]` (1 = highest score) and `out_ties[i]`, for the person with score
+// `scores[i]`, in input order.
+//
+// The rule of Python's `carecoord.risk.tiers`: sort by
+// score, highest first, ties broken by id (byte order) or, when `ids` is NULL, by position
+// (the earlier first). With cumulative cuts `c1 < c2 < ...` (`cuts`, `n_cuts` fractions in
+// (0, 1]), the first `ceil(n * c1)` people are tier 1, the rest up to `ceil(n * c2)` tier 2,
+// and so on; everyone after the last cut is in tier `n_cuts + 1`. A product within one part
+// in 10^9 of a whole number counts as that number. `cuts` NULL with `n_cuts` 0 means the
+// default 0.005, 0.05, 0.20 (top 0.5%, 5%, 20%). `out_ties[i]` is true when someone with
+// exactly the same score is in another tier (the cut between them was arbitrary).
+//
+// `ids` (borrowed, `n` entries, or NULL): each person's id, UTF-8; ids must be distinct and
+// non-NULL. `scores` (borrowed, `n` finite values). `out_tiers` (required when `n` > 0),
+// `out_ranks` and `out_ties` (NULL when not wanted): caller arrays of `n` entries.
+//
+// Errors: `NULL_ARGUMENT` (`scores` or `out_tiers` NULL with `n` > 0, `cuts` NULL with
+// `n_cuts` > 0, an `ids` entry NULL), `INVALID_UTF8`, `CARECOORD_RESULT_RISK_INVALID_OPTION`
+// (cuts empty, more than 254, outside (0, 1] or not increasing; a score NaN or infinite;
+// two equal ids; the message gives positions, never ids). Ownership: the output arrays are
+// the caller's, written only on success. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `ids` must be NULL or valid for reads of `n` entries (each non-NULL entry for `len`
+// bytes); `scores` valid for `n` values; `cuts` for `n_cuts`; each non-NULL output for
+// writes of `n` values.
+enum carecoord_result carecoord_risk_tiers(const struct carecoord_str *ids, const double *scores, size_t n, const double *cuts, size_t n_cuts, int32_t *out_tiers, uint64_t *out_ranks, bool *out_ties);
+
+// Case finding: the rows of a patient-level table that meet a cohort filter, as an Arrow C
+// Data Interface struct array with a `reasons` column.
+//
+// `spec_json` (borrowed, `spec_len` bytes, UTF-8) is the filter as JSON (the form of
+// Python's `carecoord.risk.CohortFilter.from_json`), every field optional: `{"id_column":
+// "patient_id", "age": {"column": "age", "min": 75, "max": 120}, "practice": {"column":
+// "practice", "in": ["SYN001"]}, "registers": ["palliative"], "bands": [{"column":
+// "efi_band", "in": ["moderate", "severe"]}], "scores": [{"column": "lace", "at_least":
+// 10}], "not_on_caseload": "on_caseload", "not_on_caseload_ids": ["p17"], "no_contact":
+// {"column": "last_contact", "days": 90, "index_date": "2026-11-23"}, "sort_by": "lace",
+// "labels": {"efi_band": "eFI"}}`. All criteria must hold; a null value fails a criterion,
+// except that a null caseload flag counts as not on a caseload and a null last contact as
+// never contacted.
+//
+// Input: `batch` (moved once past the argument checks, as for
+// [`carecoord_risk_model_apply`]) described by `schema` (borrowed). Output, written only on
+// success and owned by the caller, who must call both `release` callbacks:
+// `*out`/`*out_schema`, a struct array with every input column for the selected rows, then
+// `reasons` (utf8: the criteria met, e.g. `age 82; eFI severe; no contact 120 days`), sorted
+// by `sort_by` (highest first) or else by id.
+//
+// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `CARECOORD_RESULT_RISK_COHORT_SPEC` (the message
+// names the JSON path; the input is not taken), `ARROW_ERROR`,
+// `CARECOORD_RESULT_RISK_MISSING_COLUMN`, `CARECOORD_RESULT_RISK_COLUMN_TYPE`,
+// `CARECOORD_RESULT_RISK_INVALID_OPTION` (an input that already has a `reasons` column).
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `spec_json` must be valid for reads of `spec_len` bytes; `batch`/`schema` valid Arrow C
+// Data Interface structs for one array; `out` and `out_schema` valid for writes.
+enum carecoord_result carecoord_risk_cohort_arrow(const char *spec_json, size_t spec_len, struct ArrowArray *batch, const struct ArrowSchema *schema, struct ArrowArray *out, struct ArrowSchema *out_schema);
+
+// Case finding without copying data out: which rows of a patient-level table meet a cohort
+// filter, and why, as a [`carecoord_risk_selection`] written to `*out`.
+//
+// `spec_json`, `batch` and `schema`, the rule, the order and the errors are those of
+// [`carecoord_risk_cohort_arrow`]. Ownership: `*out` is written only on success and owned
+// by the caller, who frees it with [`carecoord_risk_selection_free`]. Thread safety: safe
+// from any thread.
+//
+// # Safety
+//
+// As [`carecoord_risk_cohort_arrow`]; `out` must be valid for a write.
+enum carecoord_result carecoord_risk_cohort_select(const char *spec_json, size_t spec_len, struct ArrowArray *batch, const struct ArrowSchema *schema, struct carecoord_risk_selection **out);
+
+// The number of selected rows; 0 when `selection` is NULL.
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `selection` must be NULL or a live handle.
+size_t carecoord_risk_selection_len(const struct carecoord_risk_selection *selection);
+
+// The zero-based input row of each selected row, in output order, copied into
+// `out[0..len)`.
+//
+// `n` is the capacity of `out`; below [`carecoord_risk_selection_len`] it is
+// `BUFFER_TOO_SMALL` and nothing is written. `NULL_ARGUMENT` when `selection` is NULL, or
+// `out` is NULL and rows were selected. Ownership: `out` is the caller's. Thread safety:
+// safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `selection` must be NULL or a live handle; `out` valid for writes of `n` values.
+enum carecoord_result carecoord_risk_selection_rows(const struct carecoord_risk_selection *selection, uint64_t *out, size_t n);
+
+// The reasons of selected row `i` (0 <= `i` < [`carecoord_risk_selection_len`]), the
+// criteria met in plain words (`age 82; eFI severe; no contact 120 days`), copied
+// NUL-terminated into `buf`; `*out_len` (required) receives the length without the NUL.
+//
+// Errors: `NULL_ARGUMENT` (`selection` or `out_len` NULL), `INVALID_ARGUMENT` (`i` out of
+// range), `BUFFER_TOO_SMALL` (with `*out_len` set). Ownership: `buf` is the caller's.
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `selection` must be NULL or a live handle; `buf` valid for writes of `buf_len` bytes;
+// `out_len` valid for a write.
+enum carecoord_result carecoord_risk_selection_reasons(const struct carecoord_risk_selection *selection, size_t i, char *buf, size_t buf_len, size_t *out_len);
+
+// Free a selection handle. NULL does nothing.
+//
+// Ownership: takes back the handle; it must not be used again. Thread safety: must not run
+// while another thread is using the same handle.
+//
+// # Safety
+//
+// `selection` must be NULL or a handle from [`carecoord_risk_cohort_select`] not yet freed.
+void carecoord_risk_selection_free(struct carecoord_risk_selection *selection);
+
+// The default solve options: a 1500 ms time limit and seed 0 (core `SolveOptions::default`).
+//
+// Thread safety: safe from any thread.
+struct carecoord_schedule_options carecoord_schedule_options_default(void);
+
+// Plan the meetings of an instance: place as many as the hard rules allow, by the
+// lexicographic objective of format §5.3 (priority placed, then fewest moves from the
+// previous plan, then fewest preferred-attendee conflicts, then earliest starts), and
+// report the unplaced ones with a reason and the ids that block them, and the series
+// conflicts (core `solve`).
+//
+// `instance_json` (borrowed, `instance_len` bytes of UTF-8) is a `carecoord.schedule.v1`
+// instance. `previous_json` (borrowed, `previous_len` bytes) is an earlier solution whose
+// `assignments` replace the instance's own `previous` (NULL: keep the instance's
+// `previous`, if any; `{"assignments": [...]}` is enough). `options` (borrowed) may be NULL
+// for the defaults of [`carecoord_schedule_options_default`]. On success `*out_solution_json`
+// receives the solution (format §3), NUL-terminated, owned by the caller and released with
+// [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`instance_json` or `out_solution_json` NULL), `INVALID_UTF8`, and
+// the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in a document
+// (`SCHEDULE_INVALID_JSON`, `SCHEDULE_MISSING_FIELD`, `SCHEDULE_UNKNOWN_ID`, ...,
+// `SCHEDULE_PINNED_INFEASIBLE` when a pinned slot breaks a hard rule); the last error message
+// names the argument and the JSON path. The result is the same for the same inputs and seed,
+// unless the time limit cuts the search short.
+//
+// Thread safety: safe from any thread; runs on the calling thread for up to the time limit.
+//
+// # Safety
+//
+// `instance_json` must be valid for reads of `instance_len` bytes, `previous_json` NULL or
+// valid for `previous_len` bytes, `options` NULL or valid for a read, `out_solution_json`
+// valid for a write.
+enum carecoord_result carecoord_schedule_solve(const char *instance_json, size_t instance_len, const char *previous_json, size_t previous_len, const struct carecoord_schedule_options *options, char **out_solution_json);
+
+// Check a solution against an instance and score it as the reference evaluator
+// `schedule-eval --json` does (core `evaluate`).
+//
+// `instance_json` and `solution_json` (borrowed, UTF-8, `*_len` bytes) are a
+// `carecoord.schedule.v1` instance and solution. On success `*out_evaluation_json` receives,
+// NUL-terminated and owned by the caller (release with [`carecoord_string_free`]):
+//
+// ```text
+// {"schema": "carecoord.schedule.v1", "instance": "<name>", "feasible": true,
+//  "hard_violations": 0, "meetings_total": 4, "meetings_placed": 3,
+//  "priority_placed": 16, "priority_total": 20, "preferred_conflicts": 0,
+//  "moved": 0 (null without a previous plan), "start_grain_sum": 1856,
+//  "series_occurrences": 4, "series_conflicts_expected": 2,
+//  "objective": [0, -16, 0, 0, 1856],
+//  "violations": [{"code": "person_busy", "ids": ["m1", "p1"]}, ...],
+//  "warnings": [{"code": "unplaced_but_placeable", "ids": ["m3", "rm1"]}, ...]}
+// ```
+//
+// These keys have the reference evaluator's meaning; it also prints a free-text `detail`
+// per violation and the `preferred_conflict_pairs` and `moved_meetings` lists, which are not
+// produced here. A broken rule is a violation, not an error.
+//
+// Errors: `NULL_ARGUMENT` (`instance_json`, `solution_json` or `out_evaluation_json` NULL),
+// `INVALID_UTF8`, and the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in either
+// document; the last error message names the argument and the JSON path.
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `instance_json` and `solution_json` must be valid for reads of their lengths;
+// `out_evaluation_json` valid for a write.
+enum carecoord_result carecoord_schedule_evaluate(const char *instance_json, size_t instance_len, const char *solution_json, size_t solution_len, char **out_evaluation_json);
+
+// The series conflict report of format §4.1 (core `series_conflicts`): every series
+// occurrence in conflict with a person, a room or another series, with exactly those ids.
+//
+// `instance_json` (borrowed, `instance_len` bytes of UTF-8) is a `carecoord.schedule.v1`
+// instance. On success `*out_json` receives a JSON array sorted by start then series,
+// `[{"series": "s1", "start": "2026-03-23T09:00", "conflicts": ["rm1"]}, ...]` (the
+// `series_conflicts` of a solution), NUL-terminated, owned by the caller and released with
+// [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`instance_json` or `out_json` NULL), `INVALID_UTF8`, and the
+// `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in the instance.
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `instance_json` must be valid for reads of `instance_len` bytes; `out_json` valid for a
+// write.
+enum carecoord_result carecoord_schedule_series_conflicts(const char *instance_json, size_t instance_len, char **out_json);
+
+// Compile an instance into a diary (core `Diary::new`): its series expanded and everyone's
+// busy time indexed, for [`carecoord_diary_earliest_common_slot`] and the other queries.
+//
+// `instance_json` (borrowed, `instance_len` bytes of UTF-8) is a `carecoord.schedule.v1`
+// instance; its meetings are not placed (see [`carecoord_diary_with_solution`]).
+//
+// Errors: `NULL_ARGUMENT` (`instance_json` or `out` NULL), `INVALID_UTF8`, and the
+// `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in the instance.
+//
+// Ownership: on success `*out` receives a new handle owned by the caller, freed with
+// [`carecoord_diary_free`]; on failure `*out` is not written. Thread safety: safe from any
+// thread; the handle is immutable and may be shared between threads.
+//
+// # Safety
+//
+// `instance_json` must be valid for reads of `instance_len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_diary_new(const char *instance_json, size_t instance_len, struct carecoord_diary **out);
+
+// Compile an instance and a plan into a diary (core `Diary::with_solution`): the placed
+// meetings of the solution count as busy time for their required people and physical rooms.
+//
+// `instance_json` and `solution_json` (borrowed, UTF-8, `*_len` bytes) are a
+// `carecoord.schedule.v1` instance and solution.
+//
+// Errors: `NULL_ARGUMENT` (`instance_json`, `solution_json` or `out` NULL), `INVALID_UTF8`,
+// the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in either document
+// (`SCHEDULE_UNKNOWN_ID` when an assignment names an unknown meeting or room).
+//
+// Ownership: on success `*out` receives a new handle owned by the caller, freed with
+// [`carecoord_diary_free`]; on failure `*out` is not written. Thread safety: safe from any
+// thread; the handle is immutable and may be shared between threads.
+//
+// # Safety
+//
+// `instance_json` and `solution_json` must be valid for reads of their lengths; `out` valid
+// for a write.
+enum carecoord_result carecoord_diary_with_solution(const char *instance_json, size_t instance_len, const char *solution_json, size_t solution_len, struct carecoord_diary **out);
+
+// Free a diary handle. NULL does nothing.
+//
+// Ownership: takes back the handle; it must not be used again. Thread safety: must not run
+// while another thread is using the same handle.
+//
+// # Safety
+//
+// `diary` must be NULL or a handle from [`carecoord_diary_new`] or
+// [`carecoord_diary_with_solution`] that has not been freed yet.
+void carecoord_diary_free(struct carecoord_diary *diary);
+
+// The best slot where all of `people` are free, and a room if one is asked for: the one
+// leaving out the fewest `preferred` people, and among those the earliest (core
+// `Diary::earliest_common_slot`).
+//
+// `query_json` (borrowed, `query_len` bytes of UTF-8) is an object:
+//
+// ```text
+// {"people": ["p1", "p2"],        required: ids of the people who must all be free
+//  "preferred": ["p3"],            optional: people wanted if possible (a tie-break)
+//  "duration_minutes": 60,         required: a positive integer
+//  "window": {"earliest": "2026-03-24T08:00", "latest": "2026-03-27T18:00"},
+//                                  optional, as is each bound: local times; the slot
+//                                  starts at or after `earliest` and ends by `latest`
+//  "rooms": "any" or ["rm1", ...], optional: a room is needed (absent or null: no room)
+//  "needs_physical": false}        optional: only physical rooms (implies "rooms": "any")
+// ```
+//
+// Slots start on the instance's grain, on business days that are working days of every one
+// of `people`, inside working hours and the horizon; busy time, series and (for a diary made
+// with a solution) placed meetings block people; unavailability, series and placed meetings
+// block physical rooms, which must seat everyone. A virtual room is chosen if allowed, else
+// the smallest that fits.
+//
+// On success `*out_slot_json` receives `{"start": "2026-03-24T11:00", "end":
+// "2026-03-24T12:00", "room": "rm1" (null when no room was asked for),
+// "preferred_unavailable": ["p3"]}`, or `null` when there is no such slot; NUL-terminated,
+// owned by the caller, released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`diary`, `query_json` or `out_slot_json` NULL), `INVALID_UTF8`,
+// `SCHEDULE_INVALID_JSON`, `SCHEDULE_MISSING_FIELD`, `SCHEDULE_INVALID_FIELD`,
+// `SCHEDULE_INVALID_TIME` (naming the query's JSON path, e.g. `window.earliest`; a
+// `duration_minutes` of 0 is `SCHEDULE_INVALID_FIELD`), `SCHEDULE_INVALID_QUERY` (an
+// unknown person or room id).
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `diary` must be NULL or a live handle; `query_json` valid for reads of `query_len` bytes;
+// `out_slot_json` valid for a write.
+enum carecoord_result carecoord_diary_earliest_common_slot(const struct carecoord_diary *diary, const char *query_json, size_t query_len, char **out_slot_json);
+
+// Every slot start where all of `people` are free, and a room if one is asked for, in time
+// order, each with the preferred people it leaves out (core `Diary::free_slots`).
+//
+// `query_json` is the object of [`carecoord_diary_earliest_common_slot`], with the same
+// rules. On success `*out_slots_json` receives a JSON array of slot objects (possibly
+// empty), NUL-terminated, owned by the caller and released with [`carecoord_string_free`].
+//
+// Errors: as [`carecoord_diary_earliest_common_slot`] (`out_slots_json` instead of
+// `out_slot_json`).
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `diary` must be NULL or a live handle; `query_json` valid for reads of `query_len` bytes;
+// `out_slots_json` valid for a write.
+enum carecoord_result carecoord_diary_free_slots(const struct carecoord_diary *diary, const char *query_json, size_t query_len, char **out_slots_json);
+
+// The ids that block `people` (and the room, if one is given) over a slot (core
+// `Diary::who_blocks`): people first (not working that day, busy, in a series or in a placed
+// meeting), then the room (unavailable, a series, a placed meeting, or too small), then the
+// series and meetings involved. Empty when nothing blocks.
+//
+// `query_json` (borrowed, `query_len` bytes of UTF-8) is an object:
+//
+// ```text
+// {"people": ["p1", "p2"],           required: the people who would attend
+//  "start": "2026-03-23T09:15",      required: local start
+//  "end": "2026-03-23T10:00",        required: local end, after the start
+//  "room": "rm1"}                    optional: a room id (absent or null: no room)
+// ```
+//
+// On success `*out_ids_json` receives a JSON array of ids, e.g. `["p1", "p2", "s1"]`,
+// NUL-terminated, owned by the caller and released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`diary`, `query_json` or `out_ids_json` NULL), `INVALID_UTF8`,
+// `SCHEDULE_INVALID_JSON`, `SCHEDULE_MISSING_FIELD`, `SCHEDULE_INVALID_FIELD`,
+// `SCHEDULE_INVALID_TIME` (naming the query's JSON path), `SCHEDULE_INVALID_QUERY` (an
+// unknown person or room, a slot that does not end after it starts).
+//
+// Thread safety: safe from any thread, also on a shared handle.
+//
+// # Safety
+//
+// `diary` must be NULL or a live handle; `query_json` valid for reads of `query_len` bytes;
+// `out_ids_json` valid for a write.
+enum carecoord_result carecoord_diary_who_blocks(const struct carecoord_diary *diary, const char *query_json, size_t query_len, char **out_ids_json);
+
+// Free a string returned by a carecoord function (the `char **out_*_json` results). NULL
+// does nothing.
+//
+// Ownership: takes back the string; it must not be used again. Only strings made by this
+// library may be passed (not ones from `malloc`). Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `s` must be NULL or a string returned by this library that has not been freed yet.
+void carecoord_string_free(char *s);
 
 // The library version as a static NUL-terminated string (`"0.1.0"`). Never NULL; do not free.
 //

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod ids;
+mod schedule;
 
 /// Path of a fixture file in `tests/data/`.
 pub fn data(name: &str) -> std::path::PathBuf {

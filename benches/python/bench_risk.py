@@ -9,11 +9,12 @@ dots, as in HES extracts (the peers' handling of dotted and lower-case codes is 
 Each case runs in its own fresh Python process, which builds the same input, converts it to
 the implementation's natural input (timed: carecoord takes the pyarrow Table and returns a
 pyarrow Table; pycomorb gets a polars DataFrame from ``pl.from_arrow``; comorbidipy a pandas
-DataFrame from ``Table.to_pandas``), scores it once and reports seconds and peak RSS
-(``resource.getrusage``: the whole process, input included; the parent runs no case
-and checks the answers only at the end, because a child's ``ru_maxrss`` on Linux starts from
-its parent's peak). The parent checks that the
-answers agree, modulo the documented peer errors (see test_risk_peers.py):
+DataFrame from ``Table.to_pandas``) and scores it ``--repeat`` times (median reported;
+comorbidipy once, it is slow). Memory comes from ``/proc/self/status``: the RSS before the
+first call (interpreter, libraries and the input) and the peak during the calls, with the
+kernel's peak mark reset just before them (``/proc/self/clear_refs``), so the input's own
+construction does not count; the difference is what the call itself needs. The parent checks
+that the answers agree, modulo the documented peer errors (see test_risk_peers.py):
 
 * comorbidipy Elixhauser clips negative totals to 0 and counts a code that flags two
   categories once: patients without such a code must equal ``max(0, carecoord)``.
@@ -92,53 +93,67 @@ def build(n_patients: int) -> Any:
     return pa.table({"id": ids, "code": codes, "age": ages})
 
 
-def run_case(score: str, impl: str, n_patients: int, out: str) -> Dict[str, Any]:
-    """Run one case in this process and save (ids, scores) to `out` (.npz)."""
+def _status_mb(field: str) -> float:
+    """A VmRSS/VmHWM line of /proc/self/status, in MB."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def _reset_peak() -> bool:
+    """Reset the kernel's peak-RSS mark (VmHWM) to the current RSS (Linux clear_refs 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _scorer(score: str, impl: str, table: Any) -> Tuple[Any, int]:
+    """(a function running one timed call from the Arrow table to ids and scores, input bytes)."""
     import numpy as np
 
-    table = build(n_patients)
-    rows = table.num_rows
     if impl == "carecoord":
         from carecoord import risk
 
-        input_bytes = table.nbytes
-        t0 = time.perf_counter()
-        if score == "charlson":
-            res = risk.charlson(table, patient="id", age="age")
-        elif score == "elixhauser":
-            res = risk.elixhauser(table, patient="id")
-        else:
-            res = risk.hfrs(table, patient="id")
-        secs = time.perf_counter() - t0
-        ids = res.column("patient_id").to_numpy()
-        vals = res.column("score").to_numpy().astype(np.float64)
-    elif impl == "pycomorb":
+        def call() -> Tuple[Any, Any]:
+            if score == "charlson":
+                res = risk.charlson(table, patient="id", age="age")
+            elif score == "elixhauser":
+                res = risk.elixhauser(table, patient="id")
+            else:
+                res = risk.hfrs(table, patient="id")
+            return res.column("patient_id"), res.column("score")
+
+        return call, table.nbytes
+    if impl == "pycomorb":
         import polars as pl
         import pycomorb
 
-        t0 = time.perf_counter()
-        df = pl.from_arrow(table)
-        if score == "charlson":
-            r = pycomorb.CharlsonComorbidityIndex(df, weights="charlson")
-            col = "Charlson Age-Comorbidity Score"
-        elif score == "elixhauser":
-            r = pycomorb.ElixhauserComorbidityIndex(df, weights="van_walraven")
-            col = "Elixhauser Comorbidity Index"
-        else:
-            r = pycomorb.HospitalFrailtyRiskScore(df)
-            col = "HFRS Score"
-        secs = time.perf_counter() - t0
-        input_bytes = df.estimated_size()
-        ids = r["id"].to_numpy()
-        vals = r[col].to_numpy().astype(np.float64)
-    else:
-        import pandas.core.common as common
+        def call() -> Tuple[Any, Any]:
+            df = pl.from_arrow(table)
+            if score == "charlson":
+                r = pycomorb.CharlsonComorbidityIndex(df, weights="charlson")
+                col = "Charlson Age-Comorbidity Score"
+            elif score == "elixhauser":
+                r = pycomorb.ElixhauserComorbidityIndex(df, weights="van_walraven")
+                col = "Elixhauser Comorbidity Index"
+            else:
+                r = pycomorb.HospitalFrailtyRiskScore(df)
+                col = "HFRS Score"
+            return r["id"], r[col]
 
-        if not hasattr(common, "SettingWithCopyWarning"):  # comorbidipy 0.5.0 on pandas 3
-            common.SettingWithCopyWarning = type("SettingWithCopyWarning", (Warning,), {})
-        import comorbidipy
+        return call, int(pl.from_arrow(table).estimated_size())
+    import pandas.core.common as common
 
-        t0 = time.perf_counter()
+    if not hasattr(common, "SettingWithCopyWarning"):  # comorbidipy 0.5.0 on pandas 3
+        common.SettingWithCopyWarning = type("SettingWithCopyWarning", (Warning,), {})
+    import comorbidipy
+
+    def call() -> Tuple[Any, Any]:
         df = table.to_pandas()
         if score == "charlson":
             r = comorbidipy.comorbidity(df, id="id", code="code", age="age", score="charlson",
@@ -151,14 +166,47 @@ def run_case(score: str, impl: str, n_patients: int, out: str) -> Dict[str, Any]
         else:
             r = comorbidipy.hfrs(df, id="id", code="code")
             col = "hfrs"
-        secs = time.perf_counter() - t0
-        input_bytes = int(df.memory_usage(deep=True).sum())
-        ids = r["id"].to_numpy().astype(np.int64)
-        vals = r[col].to_numpy().astype(np.float64)
+        return r["id"], r[col]
+
+    df = table.to_pandas()
+    size = int(df.memory_usage(deep=True).sum())
+    del df
+    return call, size
+
+
+def run_case(score: str, impl: str, n_patients: int, out: str, repeat: int) -> Dict[str, Any]:
+    """Run one case in this process and save (ids, scores) to `out` (.npz).
+
+    Seconds: the median of `repeat` calls. Memory, from /proc/self/status: RSS before the
+    first call (Python, libraries and the input table) and the peak during the calls, the
+    peak mark reset just before them; the difference is the call's own working memory.
+    """
+    import gc
+    import statistics
+
+    import numpy as np
+
+    table = build(n_patients)
+    rows = table.num_rows
+    call, input_bytes = _scorer(score, impl, table)
+    gc.collect()
+    reset = _reset_peak()
+    before = _status_mb("VmRSS")
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        ids, vals = call()
+        times.append(time.perf_counter() - t0)
+        if len(times) < repeat:
+            del ids, vals
+            gc.collect()
+    peak = _status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ids = np.asarray(ids).astype(np.int64)
+    vals = np.asarray(vals).astype(np.float64)
     order = np.argsort(ids, kind="stable")
     np.savez(out, ids=ids[order], scores=vals[order])
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rows": rows, "seconds": secs, "rss_mb": rss_mb, "input_bytes": input_bytes}
+    return {"rows": rows, "seconds": statistics.median(times), "runs": repeat,
+            "rss_before_mb": before, "peak_mb": peak, "input_bytes": input_bytes}
 
 
 def multi_category_patients(n_patients: int) -> Any:
@@ -217,13 +265,16 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0,
                     help="fraction of 1,000,000 patients (x 10 codes) to run")
     ap.add_argument("--only", nargs="*", default=None, help="impls to run (default: all)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="timed calls per case, median reported (comorbidipy always runs once)")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
     n_patients = max(1, int(FULL_PATIENTS * args.scale))
     if args.case:
         score, impl = args.case.split("/")
-        print(json.dumps(run_case(score, impl, n_patients, args.out)))
+        repeat = 1 if impl == "comorbidipy" else args.repeat
+        print(json.dumps(run_case(score, impl, n_patients, args.out, repeat)))
         return
 
     impls = args.only or list(IMPLS)
@@ -239,7 +290,7 @@ def main() -> None:
                 out = os.path.join(tmp, f"{score}_{impl}.npz")
                 p = subprocess.run(
                     [sys.executable, __file__, "--case", f"{score}/{impl}",
-                     "--scale", str(args.scale), "--out", out],
+                     "--scale", str(args.scale), "--repeat", str(args.repeat), "--out", out],
                     capture_output=True, text=True,
                 )
                 if p.returncode != 0:
@@ -266,20 +317,23 @@ def main() -> None:
           f"{n_patients:,} patients x {CODES_PER_PATIENT} codes; "
           f"load average at end {os.getloadavg()[0]:.1f}")
     print()
-    print("| score | implementation | input | rows | seconds | rows/s | speed-up vs carecoord "
-          "| peak RSS (MB) | input size (MB) | agreement |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| score | implementation | input | rows | seconds (median) | rows/s | speed-up vs carecoord "
+          "| input (MB) | RSS before call (MB) | peak during call (MB) | call's extra memory "
+          "(MB, x input) | agreement |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     base = {r["score"]: r["seconds"] for r in results if r["impl"] == "carecoord" and "seconds" in r}
     for r in results:
         if r.get("failed"):
-            print(f"| {r['score']} | {r['impl']} | {INPUT[r['impl']]} | failed | | | | | | |")
+            print(f"| {r['score']} | {r['impl']} | {INPUT[r['impl']]} | failed | | | | | | | | |")
             continue
         ratio = r["seconds"] / base[r["score"]] if r["score"] in base else float("nan")
         speed = "1.0" if r["impl"] == "carecoord" else f"carecoord {ratio:.1f}x faster"
+        inp = r["input_bytes"] / 2**20
+        extra = r["peak_mb"] - r["rss_before_mb"]
         print(
             f"| {r['score']} | {r['impl']} | {INPUT[r['impl']]} | {r['rows']:,} | "
-            f"{r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} | {speed} | "
-            f"{r['rss_mb']:,.0f} | {r['input_bytes'] / 2**20:,.0f} | "
+            f"{r['seconds']:.3f} | {r['rows'] / r['seconds']:,.0f} | {speed} | {inp:,.0f} | "
+            f"{r['rss_before_mb']:,.0f} | {r['peak_mb']:,.0f} | {extra:,.0f} ({extra / inp:.2f}x) | "
             f"{'reference' if r['impl'] == 'carecoord' else notes.get((r['score'], r['impl']), '')} |"
         )
 

@@ -38,6 +38,7 @@
 pub mod calendar;
 mod error;
 pub mod ids;
+pub mod journal;
 pub mod risk;
 pub mod schedule;
 #[cfg(feature = "synth")]

@@ -10,6 +10,7 @@ use carecoord::calendar::CalendarError;
 use carecoord::ids::batch::BatchError;
 use carecoord::ids::{Icd10Error, NhsNumberError, SnomedIdError};
 use carecoord::risk::RiskError;
+use carecoord::schedule::ScheduleError;
 
 use crate::boundary::ffi_boundary_or;
 
@@ -107,6 +108,37 @@ pub enum carecoord_result {
     CARECOORD_RESULT_RISK_MODEL_SPEC = 404,
     /// Risk: an Arrow operation failed (e.g. batches whose schemas differ).
     CARECOORD_RESULT_RISK_ARROW = 405,
+    /// Risk: a cohort filter specification (JSON) is invalid.
+    CARECOORD_RESULT_RISK_COHORT_SPEC = 406,
+
+    /// Schedule: the text is not well-formed JSON (the message gives the line and column).
+    CARECOORD_RESULT_SCHEDULE_INVALID_JSON = 500,
+    /// Schedule: a required field is missing (the message names its JSON path).
+    CARECOORD_RESULT_SCHEDULE_MISSING_FIELD = 501,
+    /// Schedule: a field has the wrong JSON type or a value outside its domain.
+    CARECOORD_RESULT_SCHEDULE_INVALID_FIELD = 502,
+    /// Schedule: an id is used twice across people, rooms, meetings and series.
+    CARECOORD_RESULT_SCHEDULE_DUPLICATE_ID = 503,
+    /// Schedule: a reference names an id that is not defined (or is of the wrong kind).
+    CARECOORD_RESULT_SCHEDULE_UNKNOWN_ID = 504,
+    /// Schedule: a date, time or date-time is malformed or breaks a time rule.
+    CARECOORD_RESULT_SCHEDULE_INVALID_TIME = 505,
+    /// Schedule: an RRULE value could not be parsed or is invalid.
+    CARECOORD_RESULT_SCHEDULE_INVALID_RRULE = 506,
+    /// Schedule: an RRULE uses a part that is not expanded (`FREQ=HOURLY`, `BYWEEKNO`, ...).
+    CARECOORD_RESULT_SCHEDULE_UNSUPPORTED_RRULE = 507,
+    /// Schedule: a pinned meeting breaks a hard rule where it is pinned.
+    CARECOORD_RESULT_SCHEDULE_PINNED_INFEASIBLE = 508,
+    /// Schedule: a diary query names an unknown person or room, or asks something impossible.
+    CARECOORD_RESULT_SCHEDULE_INVALID_QUERY = 509,
+    /// Schedule: an entry repeats a key that must be unique in its list.
+    CARECOORD_RESULT_SCHEDULE_DUPLICATE_ENTRY = 510,
+    /// Schedule: an action id is not in the action log.
+    CARECOORD_RESULT_SCHEDULE_UNKNOWN_ACTION = 511,
+    /// Schedule: an action's dates contradict each other.
+    CARECOORD_RESULT_SCHEDULE_ACTION_DATE = 512,
+    /// Schedule: a field shown to every attendee holds what looks like an NHS number.
+    CARECOORD_RESULT_SCHEDULE_IDENTIFIER_NOT_ALLOWED = 513,
 }
 
 /// An error on its way to the caller: a code and a message without identifiers.
@@ -195,7 +227,25 @@ map_error!(RiskError, |e| match e {
     RiskError::InvalidOption { .. } => CARECOORD_RESULT_RISK_INVALID_OPTION,
     RiskError::CodeList { .. } => CARECOORD_RESULT_RISK_CODE_LIST,
     RiskError::ModelSpec { .. } => CARECOORD_RESULT_RISK_MODEL_SPEC,
+    RiskError::CohortSpec { .. } => CARECOORD_RESULT_RISK_COHORT_SPEC,
     RiskError::Arrow(_) => CARECOORD_RESULT_RISK_ARROW,
+});
+
+map_error!(ScheduleError, |e| match e {
+    ScheduleError::Json { .. } => CARECOORD_RESULT_SCHEDULE_INVALID_JSON,
+    ScheduleError::MissingField { .. } => CARECOORD_RESULT_SCHEDULE_MISSING_FIELD,
+    ScheduleError::InvalidField { .. } => CARECOORD_RESULT_SCHEDULE_INVALID_FIELD,
+    ScheduleError::DuplicateId { .. } => CARECOORD_RESULT_SCHEDULE_DUPLICATE_ID,
+    ScheduleError::UnknownId { .. } => CARECOORD_RESULT_SCHEDULE_UNKNOWN_ID,
+    ScheduleError::InvalidTime { .. } => CARECOORD_RESULT_SCHEDULE_INVALID_TIME,
+    ScheduleError::InvalidRrule { .. } => CARECOORD_RESULT_SCHEDULE_INVALID_RRULE,
+    ScheduleError::UnsupportedRrule { .. } => CARECOORD_RESULT_SCHEDULE_UNSUPPORTED_RRULE,
+    ScheduleError::PinnedInfeasible { .. } => CARECOORD_RESULT_SCHEDULE_PINNED_INFEASIBLE,
+    ScheduleError::InvalidQuery { .. } => CARECOORD_RESULT_SCHEDULE_INVALID_QUERY,
+    ScheduleError::DuplicateEntry { .. } => CARECOORD_RESULT_SCHEDULE_DUPLICATE_ENTRY,
+    ScheduleError::UnknownAction { .. } => CARECOORD_RESULT_SCHEDULE_UNKNOWN_ACTION,
+    ScheduleError::ActionDate { .. } => CARECOORD_RESULT_SCHEDULE_ACTION_DATE,
+    ScheduleError::IdentifierNotAllowed { .. } => CARECOORD_RESULT_SCHEDULE_IDENTIFIER_NOT_ALLOWED,
 });
 
 thread_local! {
@@ -316,6 +366,21 @@ pub extern "C" fn carecoord_result_name(code: i32) -> *const c_char {
         CARECOORD_RESULT_RISK_CODE_LIST,
         CARECOORD_RESULT_RISK_MODEL_SPEC,
         CARECOORD_RESULT_RISK_ARROW,
+        CARECOORD_RESULT_RISK_COHORT_SPEC,
+        CARECOORD_RESULT_SCHEDULE_INVALID_JSON,
+        CARECOORD_RESULT_SCHEDULE_MISSING_FIELD,
+        CARECOORD_RESULT_SCHEDULE_INVALID_FIELD,
+        CARECOORD_RESULT_SCHEDULE_DUPLICATE_ID,
+        CARECOORD_RESULT_SCHEDULE_UNKNOWN_ID,
+        CARECOORD_RESULT_SCHEDULE_INVALID_TIME,
+        CARECOORD_RESULT_SCHEDULE_INVALID_RRULE,
+        CARECOORD_RESULT_SCHEDULE_UNSUPPORTED_RRULE,
+        CARECOORD_RESULT_SCHEDULE_PINNED_INFEASIBLE,
+        CARECOORD_RESULT_SCHEDULE_INVALID_QUERY,
+        CARECOORD_RESULT_SCHEDULE_DUPLICATE_ENTRY,
+        CARECOORD_RESULT_SCHEDULE_UNKNOWN_ACTION,
+        CARECOORD_RESULT_SCHEDULE_ACTION_DATE,
+        CARECOORD_RESULT_SCHEDULE_IDENTIFIER_NOT_ALLOWED,
     );
     s.as_ptr().cast()
 }

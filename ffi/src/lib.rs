@@ -24,6 +24,7 @@ pub mod calendar;
 pub mod error;
 pub mod ids;
 pub mod risk;
+pub mod schedule;
 pub mod text;
 pub mod version;
 

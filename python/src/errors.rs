@@ -5,12 +5,14 @@
 //! exception classes live in `carecoord/errors.py` (they have two bases, e.g.
 //! `InvalidInputError(CarecoordError, ValueError)`) and are imported with
 //! `pyo3::import_exception!`. Each is raised with `(message, code)`: the core's `Display`
-//! text, which names the rule and never the value, and its stable `code()`.
+//! text, which names the rule and never the value, and its stable `code()`; schedule errors
+//! add the JSON `path` and the `argument` at fault.
 
 use carecoord::calendar::CalendarError;
 use carecoord::ids::batch::BatchError;
 use carecoord::ids::{Icd10Error, NhsNumberError, SnomedIdError};
 use carecoord::risk::RiskError;
+use carecoord::schedule::ScheduleError;
 use pyo3::PyErr;
 
 /// The exception classes of `carecoord.errors`, as Rust types.
@@ -22,6 +24,20 @@ mod py {
     pyo3::import_exception!(carecoord.errors, CalendarError);
     pyo3::import_exception!(carecoord.errors, RiskError);
     pyo3::import_exception!(carecoord.errors, UnsupportedTypeError);
+    pyo3::import_exception!(carecoord.errors, InvalidJsonError);
+    pyo3::import_exception!(carecoord.errors, MissingFieldError);
+    pyo3::import_exception!(carecoord.errors, InvalidFieldError);
+    pyo3::import_exception!(carecoord.errors, DuplicateIdError);
+    pyo3::import_exception!(carecoord.errors, UnknownIdError);
+    pyo3::import_exception!(carecoord.errors, InvalidTimeError);
+    pyo3::import_exception!(carecoord.errors, InvalidRruleError);
+    pyo3::import_exception!(carecoord.errors, UnsupportedRruleError);
+    pyo3::import_exception!(carecoord.errors, PinnedInfeasibleError);
+    pyo3::import_exception!(carecoord.errors, InvalidQueryError);
+    pyo3::import_exception!(carecoord.errors, DuplicateEntryError);
+    pyo3::import_exception!(carecoord.errors, UnknownActionError);
+    pyo3::import_exception!(carecoord.errors, ActionDateError);
+    pyo3::import_exception!(carecoord.errors, IdentifierNotAllowedError);
 }
 
 /// Any error a core call made by this binding can return.
@@ -53,6 +69,14 @@ pub enum BindingError {
     UnknownDisambiguation,
     /// A weekday number outside 0 (Monday) to 6 (Sunday).
     BadWeekday,
+    /// A schedule error in a named argument of the call (`instance`, `previous`,
+    /// `solution`), so that the exception can say which document the JSON path is in.
+    Schedule {
+        /// The Python argument holding the document.
+        argument: &'static str,
+        /// The core error.
+        error: ScheduleError,
+    },
 }
 
 impl From<carecoord::Error> for BindingError {
@@ -91,6 +115,12 @@ impl From<RiskError> for BindingError {
     }
 }
 
+impl From<ScheduleError> for BindingError {
+    fn from(e: ScheduleError) -> Self {
+        Self::Core(e.into())
+    }
+}
+
 impl From<BatchError> for BindingError {
     fn from(e: BatchError) -> Self {
         Self::Batch(e)
@@ -111,11 +141,8 @@ impl From<BindingError> for PyErr {
             BindingError::Core(carecoord::Error::Icd10(e)) => icd10(e),
             BindingError::Core(carecoord::Error::Calendar(e)) => calendar(e),
             BindingError::Core(carecoord::Error::Risk(e)) => risk(e),
-            // Placeholder so that the crate compiles while the schedule binding is written:
-            // replace with a `ScheduleError` class and a per-variant match (STYLE.md 3).
-            BindingError::Core(carecoord::Error::Schedule(e)) => {
-                py::CarecoordError::new_err((e.to_string(), e.code()))
-            }
+            BindingError::Core(carecoord::Error::Schedule(e)) => schedule(e, None),
+            BindingError::Schedule { argument, error } => schedule(error, Some(argument)),
             BindingError::Batch(e) => batch(e),
             // Not an input problem the caller can name; arrow messages carry no values.
             BindingError::Arrow(e) => py::CarecoordError::new_err((e.to_string(), "arrow")),
@@ -205,16 +232,49 @@ fn calendar(e: CalendarError) -> PyErr {
 }
 
 fn risk(e: RiskError) -> PyErr {
-    // The core's RiskError has no `code()` yet; the stable codes are defined here.
-    let code = match e {
-        RiskError::MissingColumn { .. } => "missing_column",
-        RiskError::ColumnType { .. } => "column_type",
-        RiskError::InvalidOption { .. } => "invalid_option",
-        RiskError::CodeList { .. } => "code_list",
-        RiskError::ModelSpec { .. } => "model_spec",
-        RiskError::Arrow(_) => "arrow",
+    let args = (e.to_string(), e.code());
+    match e {
+        RiskError::MissingColumn { .. }
+        | RiskError::ColumnType { .. }
+        | RiskError::InvalidOption { .. }
+        | RiskError::CodeList { .. }
+        | RiskError::ModelSpec { .. }
+        | RiskError::CohortSpec { .. }
+        | RiskError::Arrow(_) => py::RiskError::new_err(args),
+    }
+}
+
+/// A schedule error as its `carecoord.errors` class, raised with `(message, code, path,
+/// argument)`: `path` is the JSON path inside the argument's document (`None` for invalid
+/// JSON and queries), `argument` the argument at fault (`instance`, `previous`, `solution`,
+/// or for a query the core's argument name, such as `people`), `None` when not known.
+fn schedule(e: ScheduleError, argument: Option<&'static str>) -> PyErr {
+    let argument = match &e {
+        ScheduleError::InvalidQuery { argument, .. } => Some(*argument),
+        _ => argument,
     };
-    py::RiskError::new_err((e.to_string(), code))
+    let args = (
+        e.to_string(),
+        e.code(),
+        e.path().map(str::to_string),
+        argument,
+    );
+    match e {
+        ScheduleError::InvalidQuery { .. } => py::InvalidQueryError::new_err(args),
+        ScheduleError::Json { .. } => py::InvalidJsonError::new_err(args),
+        ScheduleError::MissingField { .. } => py::MissingFieldError::new_err(args),
+        ScheduleError::InvalidField { .. } => py::InvalidFieldError::new_err(args),
+        ScheduleError::DuplicateId { .. } => py::DuplicateIdError::new_err(args),
+        ScheduleError::UnknownId { .. } => py::UnknownIdError::new_err(args),
+        ScheduleError::InvalidTime { .. } => py::InvalidTimeError::new_err(args),
+        ScheduleError::InvalidRrule { .. } => py::InvalidRruleError::new_err(args),
+        ScheduleError::UnsupportedRrule { .. } => py::UnsupportedRruleError::new_err(args),
+        ScheduleError::PinnedInfeasible { .. } => py::PinnedInfeasibleError::new_err(args),
+        ScheduleError::DuplicateEntry { .. } => py::DuplicateEntryError::new_err(args),
+        ScheduleError::UnknownAction { .. } => py::UnknownActionError::new_err(args),
+        ScheduleError::ActionDate { .. } => py::ActionDateError::new_err(args),
+        ScheduleError::IdentifierNotAllowed { .. } => py::IdentifierNotAllowedError::new_err(args),
+    }
 }
 
 fn batch(e: BatchError) -> PyErr {

@@ -12,6 +12,7 @@ mod calendar;
 mod errors;
 mod ids;
 mod risk;
+mod schedule;
 
 /// Warn when the extension was compiled without optimisations (as arro3's
 /// `check_debug_build`): a debug build is many times slower.
@@ -37,5 +38,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ids::register(m)?;
     calendar::register(m)?;
     risk::register(m)?;
+    schedule::register(m)?;
     Ok(())
 }

@@ -3,11 +3,10 @@
 //!
 //! Argument conversion only; every core call goes through `boundary` (GIL released, errors
 //! mapped by `errors.rs`). Tables arrive as `PyTable` (any `__arrow_c_stream__` producer) and
-//! their record batches are handed to the core as they are (no copy of input buffers), except
-//! for the two core functions that take a single `RecordBatch` (`ModelSpec::apply_with_id`,
-//! `CohortFilter::apply`), where a multi-chunk table is concatenated first. Results leave as
-//! `pyarrow.Table`s through the C Stream interface (no copy), schema metadata included. The
-//! public, documented API is `carecoord/risk.py`.
+//! their record batches are handed to the core as they are, chunk by chunk, with no copy of
+//! the input buffers and no concatenation. Results leave as `pyarrow.Table`s through the C
+//! Stream interface (no copy), schema metadata included. The public, documented API is
+//! `carecoord/risk.py`.
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
@@ -21,7 +20,6 @@ use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
 use crate::boundary::enter_core;
-use crate::errors::BindingError;
 
 /// `(scores, rejects, explanations or None, (rows_in, rows_scored, rows_excluded,
 /// rows_rejected, patients))`, the tables as `pyarrow.Table`s.
@@ -68,12 +66,13 @@ fn window(index_date: Option<NaiveDate>, lookback_days: Option<u32>) -> Option<W
     })
 }
 
-/// One batch for the core functions that take a single `RecordBatch` (a copy only when the
-/// table has more than one chunk, or none).
-fn one_batch(batches: Vec<RecordBatch>, schema: &SchemaRef) -> Result<RecordBatch, BindingError> {
-    match <[RecordBatch; 1]>::try_from(batches) {
-        Ok([b]) => Ok(b),
-        Err(many) => Ok(arrow_select::concat::concat_batches(schema, &many)?),
+/// The chunks of a table, or one empty batch of its schema when it has none, so that the
+/// core still checks the columns (and, for cohorts, knows the output schema).
+fn chunks(batches: Vec<RecordBatch>, schema: &SchemaRef) -> Vec<RecordBatch> {
+    if batches.is_empty() {
+        vec![RecordBatch::new_empty(schema.clone())]
+    } else {
+        batches
     }
 }
 
@@ -426,11 +425,9 @@ impl RiskModel {
         id: String,
     ) -> PyResult<PyScoreResult<'py>> {
         let (batches, schema) = table.into_inner();
+        let batches = chunks(batches, &schema);
         let spec = &self.spec;
-        let r = enter_core(py, move || {
-            let batch = one_batch(batches, &schema)?;
-            spec.apply_with_id(&batch, &id).map_err(BindingError::from)
-        })?;
+        let r = enter_core(py, move || spec.apply_batches_with_id(&batches, &id))?;
         result_to_py(py, r)
     }
 }
@@ -455,6 +452,18 @@ impl PyCohortFilter {
     #[new]
     fn new() -> Self {
         Self::default()
+    }
+
+    /// A filter from its JSON form (core `CohortFilter::from_json`).
+    #[staticmethod]
+    fn from_json(py: Python<'_>, spec_json: String) -> PyResult<Self> {
+        let inner = enter_core(py, move || CohortFilter::from_json(&spec_json))?;
+        Ok(Self { inner })
+    }
+
+    /// The filter in its JSON form.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
     }
 
     fn id_column(&self, column: &str) -> Self {
@@ -504,11 +513,9 @@ impl PyCohortFilter {
     /// The selected rows of a patient-level table, with a `reasons` column.
     fn apply<'py>(&self, py: Python<'py>, table: PyTable) -> PyResult<Bound<'py, PyAny>> {
         let (batches, schema) = table.into_inner();
+        let batches = chunks(batches, &schema);
         let filter = &self.inner;
-        let out = enter_core(py, move || {
-            let batch = one_batch(batches, &schema)?;
-            filter.apply(&batch).map_err(BindingError::from)
-        })?;
+        let out = enter_core(py, move || filter.apply_batches(&batches))?;
         table_to_pyarrow(py, out)
     }
 }

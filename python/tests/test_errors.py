@@ -46,7 +46,10 @@ def test_unsupported_type_is_also_a_type_error() -> None:
 
 def test_all_is_complete() -> None:
     exported = {getattr(errors, n) for n in errors.__all__}
-    assert exported == {CarecoordError, InvalidInputError, *INPUT_ERRORS}
+    schedule = {c for c in exported if issubclass(c, errors.ScheduleError)}
+    # One class per ScheduleError variant, plus the base.
+    assert len(schedule) == 15 and errors.ScheduleError in schedule
+    assert exported == {CarecoordError, InvalidInputError, *INPUT_ERRORS} | schedule
 
 
 def test_code_and_message() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import pathlib
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import pyarrow as pa
 import pytest
@@ -469,6 +469,140 @@ def test_cohort_filter() -> None:
     with pytest.raises(errors.RiskError) as e:
         risk.CohortFilter().on_register("palliative").apply(t)
     assert e.value.code == "missing_column"
+
+
+def _people() -> pa.Table:
+    """The six synthetic people of core/src/risk/cohort.rs (`people`)."""
+    return pa.table(
+        {
+            "patient_id": ["p1", "p2", "p3", "p4", "p5", None],
+            "age": pa.array([82, 91, 70, 88, 79, 85], pa.int32()),
+            "practice": ["SYN001", "SYN001", "SYN001", "SYN002", "SYN001", "SYN001"],
+            "palliative": [True, True, True, False, None, True],
+            "efi_band": ["severe", "moderate", "severe", "mild", "Severe", "severe"],
+            "lace": [12.0, 9.0, 15.0, 11.0, 10.0, 18.0],
+            "on_caseload": [False, None, False, True, False, False],
+            "last_contact": pa.array(
+                [dt.date(2026, 7, 26), None, None, dt.date(2026, 11, 1), dt.date(2026, 8, 25), None],
+                pa.date32(),
+            ),
+        }
+    )
+
+
+def _chunked(t: pa.Table, size: int) -> pa.Table:
+    out = pa.Table.from_batches(t.to_batches(max_chunksize=size), schema=t.schema)
+    assert out.column(0).num_chunks == -(-t.num_rows // size)
+    return out
+
+
+REVIEW = {
+    "age": {"column": "age", "min": 75, "max": 120},
+    "bands": [{"column": "efi_band", "in": ["moderate", "severe"]}],
+    "labels": {"efi_band": "eFI"},
+    "not_on_caseload": "on_caseload",
+    "no_contact": {"column": "last_contact", "days": 90, "index_date": "2026-11-23"},
+    "sort_by": "lace",
+}
+
+
+def test_cohort_multi_chunk_matches_single_chunk() -> None:
+    f = (risk.cohort().age_between("age", 75, 120).band_in("efi_band", ["moderate", "severe"])
+         .label("efi_band", "eFI").not_on_caseload("on_caseload")
+         .no_contact_for_days("last_contact", 90, dt.date(2026, 11, 23)).sort_by_score("lace"))
+    one = f.apply(_people())
+    # Hand-checked in core/src/risk/cohort.rs (`locality_review_list`): p1 120 days; p5
+    # "Severe", exactly 90 days; p2 caseload null, never contacted; sorted by lace 12, 10, 9.
+    assert one.column("patient_id").to_pylist() == ["p1", "p5", "p2"]
+    assert one.column("reasons").to_pylist() == [
+        "age 82; eFI severe; no contact 120 days",
+        "age 79; eFI Severe; no contact 90 days",
+        "age 91; eFI moderate; never contacted",
+    ]
+    for size in (1, 2, 4, 5):
+        many = f.apply(_chunked(_people(), size))
+        assert many.equals(one, check_metadata=True), size
+    # The JSON form selects the same.
+    assert risk.CohortFilter.from_json(REVIEW).apply(_chunked(_people(), 2)).equals(one)
+    assert risk.CohortFilter.from_json(f.to_json()).apply(_people()).equals(one)
+    # No chunks at all: the columns are still checked, and the output keeps the schema.
+    empty = pa.Table.from_batches([], schema=_people().schema)
+    assert f.apply(empty).column_names == _people().column_names + ["reasons"]
+    with pytest.raises(errors.RiskError) as e:
+        risk.cohort().on_register("dementia").apply(empty)
+    assert e.value.code == "missing_column"
+
+
+def test_cohort_json_errors() -> None:
+    with pytest.raises(errors.RiskError) as e:
+        risk.CohortFilter.from_json({"age": {"column": "age", "min": 80, "max": 70}})
+    assert e.value.code == "cohort_spec"
+    assert isinstance(e.value, ValueError)
+    assert "`age.min`" in str(e.value)
+    with pytest.raises(errors.RiskError) as e:
+        risk.CohortFilter.from_json("not json")
+    assert "`$`" in str(e.value)
+
+
+def test_model_multi_chunk_matches_single_chunk() -> None:
+    m = risk.model(
+        '{"name": "readmission-local-v1", "kind": "logistic", "intercept": -3.2,'
+        ' "terms": [{"feature": "charlson", "weight": 0.4},'
+        ' {"feature": "age", "weight": 0.03, "transform": {"min": 18}},'
+        ' {"feature": "admissions_12m", "weight": 0.5, "cap": 5}]}'
+    )
+    t = pa.table(
+        {
+            "patient_id": ["p0", "p1", None, "p3", "p4"],
+            "charlson": pa.array([2, None, 1, 0, 3], pa.int64()),
+            "age": [70.0, 80.0, 60.0, 10.0, 90.0],
+            "admissions_12m": pa.array([8, 0, 0, 0, 1], pa.int64()),
+        }
+    )
+    one, one_rejects = m.apply(t, with_rejects=True)
+    # Hand-computed (core/src/risk/model.rs): p0 -3.2 + 0.8 + 2.1 + 2.5 = 2.2;
+    # p3 -3.2 + 0.03 * 18 = -2.66; p4 -3.2 + 1.2 + 2.7 + 0.5 = 1.2.
+    assert one.column("patient_id").to_pylist() == ["p0", "p3", "p4"]
+    assert one.column("linear_predictor").to_pylist() == pytest.approx([2.2, -2.66, 1.2], abs=1e-12)
+    assert one.column("probability")[0].as_py() == pytest.approx(0.900249510880315, abs=1e-12)
+    assert one_rejects.select(["row", "field", "reason"]).to_pylist() == [
+        {"row": 1, "field": "charlson", "reason": "null_value"},
+        {"row": 2, "field": "patient_id", "reason": "null_patient"},
+    ]
+    for size in (1, 2, 3):
+        many, many_rejects = m.apply(_chunked(t, size), with_rejects=True)
+        assert many.equals(one, check_metadata=True), size
+        assert many_rejects.equals(one_rejects, check_metadata=True), size
+    empty = pa.Table.from_batches([], schema=t.schema)
+    assert m.apply(empty).num_rows == 0
+    with pytest.raises(errors.RiskError) as e:
+        m.apply(empty.drop_columns(["age"]))
+    assert e.value.code == "missing_column"
+
+
+def test_tiers_multi_chunk_matches_single_chunk() -> None:
+    t = pa.table({"patient_id": [f"p{i:02}" for i in range(50)], "score": [(i * 7) % 11 for i in range(50)]})
+    one, one_rejects = risk.tiers(t, with_rejects=True)
+    many, many_rejects = risk.tiers(_chunked(t, 7), with_rejects=True)
+    assert many.equals(one, check_metadata=True)
+    assert many_rejects.equals(one_rejects, check_metadata=True)
+
+
+def test_error_codes_come_from_the_core() -> None:
+    # Every RiskError carries the core's RiskError::code(); the C codes are the same words
+    # (CARECOORD_RESULT_RISK_<CODE>).
+    cases: List[Tuple[Callable[[], object], str]] = [
+        (lambda: risk.charlson(pa.table({"patient_id": ["a"], "code": [1]})), "column_type"),
+        (lambda: risk.hfrs(long_table(), code="icd10"), "missing_column"),
+        (lambda: risk.tiers(long_table(), score="age", cuts=(0.2, 0.1)), "invalid_option"),
+        (lambda: risk.efi(long_table(), codelist="deficit_id,code\nfrailty,38341003\n"), "code_list"),
+        (lambda: risk.model("{}"), "model_spec"),
+        (lambda: risk.CohortFilter.from_json("[]"), "cohort_spec"),
+    ]
+    for call, code in cases:
+        with pytest.raises(errors.RiskError) as e:
+            call()
+        assert e.value.code == code
 
 
 # ---- row accounting -----------------------------------------------------------------------

@@ -1,10 +1,12 @@
-/* C tests for the risk scores: Charlson, Elixhauser and HFRS over parallel arrays and the
- * Arrow C Data Interface; LACE, HOSPITAL and eFI bands; rejects, NULL arguments and bad enum
- * values.
+/* C tests for the risk scores: Charlson, Elixhauser, HFRS and the eFI over parallel arrays
+ * and the Arrow C Data Interface; LACE, HOSPITAL and eFI bands; custom models, tiers and
+ * cohort filters; rejects, NULL arguments and bad enum values.
  *
  * Expected values come from the worked examples of core/data/risk/risk_examples.csv
  * (E02, E06, E07; the columns charlson1987_with_age, charlson_quan2011, elixhauser_vw2009,
- * hfrs) and from the LACE, HOSPITAL and eFI point tables (DOMAIN.md 2.9, 2.13, 2.14). */
+ * hfrs), from the LACE, HOSPITAL and eFI point tables (DOMAIN.md 2.9, 2.13, 2.14), and from
+ * the hand-checked eFI, model, tier and cohort cases of the Rust unit tests (named where
+ * used), so that C, Rust and Python check the same answers. */
 #include <stdint.h>
 #include <stdlib.h>
 #include "carecoord.h"
@@ -15,7 +17,7 @@
 
 /* The bit of category `name` in a result, or -1. */
 static int bit_of(const carecoord_risk_result *r, const char *name) {
-    char buf[16];
+    char buf[32];
     size_t n = 0;
     for (size_t b = 0; b < carecoord_risk_result_categories(r); b++) {
         if (carecoord_risk_result_category_name(r, b, buf, sizeof buf, &n) == CARECOORD_RESULT_OK &&
@@ -649,6 +651,696 @@ static void test_efi(void) {
     CHECK_EQ_INT(s.deficits, 99);
 }
 
+/* ---- A small Arrow builder for the eFI, model and cohort tests: fixed-width, boolean and
+ * utf8 children in a struct array (one record batch). ---- */
+
+static void release_all_buffers(struct ArrowArray *a) {
+    for (int64_t i = 0; i < a->n_buffers; i++) free((void *)a->buffers[i]);
+    free(a->buffers);
+    a->release = NULL;
+}
+
+static struct ArrowArray *new_array(int64_t n, int64_t nulls, void *validity, void *data) {
+    struct ArrowArray *a = malloc(sizeof *a);
+    const void **buffers = malloc(sizeof(void *) * 2);
+    buffers[0] = validity;
+    buffers[1] = data;
+    memset(a, 0, sizeof *a);
+    a->length = n;
+    a->null_count = nulls;
+    a->n_buffers = 2;
+    a->buffers = buffers;
+    a->release = release_all_buffers;
+    return a;
+}
+
+/* `n` values of `width` bytes (int32, int64, float64, date32); `valid` NULL: no nulls. */
+static struct ArrowArray *new_fixed(const void *values, size_t width, int64_t n, const int *valid) {
+    uint8_t *bits = calloc((size_t)(n + 7) / 8 + 1, 1);
+    void *data = malloc(width * (size_t)(n ? n : 1));
+    memcpy(data, values, width * (size_t)n);
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (!valid || valid[i]) bits[i / 8] |= (uint8_t)(1u << (i % 8));
+        else nulls++;
+    }
+    return new_array(n, nulls, bits, data);
+}
+
+/* Booleans: 1 true, 0 false, -1 null. */
+static struct ArrowArray *new_bool(const int *vals, int64_t n) {
+    uint8_t *bits = calloc((size_t)(n + 7) / 8 + 1, 1);
+    uint8_t *data = calloc((size_t)(n + 7) / 8 + 1, 1);
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (vals[i] < 0) {
+            nulls++;
+            continue;
+        }
+        bits[i / 8] |= (uint8_t)(1u << (i % 8));
+        if (vals[i]) data[i / 8] |= (uint8_t)(1u << (i % 8));
+    }
+    return new_array(n, nulls, bits, data);
+}
+
+/* Strings; a NULL entry is a null. */
+static struct ArrowArray *new_utf8(const char **vals, int64_t n) {
+    struct ArrowArray *a = malloc(sizeof *a);
+    make_utf8(a, vals, n);
+    return a;
+}
+
+/* A struct array over `n_children` heap children (taken over), `length` rows. */
+static void make_struct(struct ArrowArray *a, struct ArrowArray **kids, int64_t n_children, int64_t length) {
+    struct ArrowArray **children = malloc(sizeof(struct ArrowArray *) * (size_t)n_children);
+    memcpy(children, kids, sizeof(struct ArrowArray *) * (size_t)n_children);
+    const void **buffers = malloc(sizeof(void *));
+    buffers[0] = NULL;
+    memset(a, 0, sizeof *a);
+    a->length = length;
+    a->n_buffers = 1;
+    a->buffers = buffers;
+    a->n_children = n_children;
+    a->children = children;
+    a->release = release_struct;
+}
+
+#define FIELD(fmt, name) {(fmt), (name), NULL, ARROW_FLAG_NULLABLE, 0, NULL, NULL, NULL, NULL}
+
+/* Value `i` of a utf8 child, NUL-terminated into `buf` (an empty string for null). */
+static const char *utf8_at(const struct ArrowArray *col, int64_t i, char *buf, size_t cap) {
+    const int32_t *off = (const int32_t *)col->buffers[1] + col->offset;
+    const char *data = col->buffers[2];
+    size_t len = (size_t)(off[i + 1] - off[i]);
+    if (len >= cap) len = cap - 1;
+    memcpy(buf, data + off[i], len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static double f64_at(const struct ArrowArray *col, int64_t i) {
+    return ((const double *)col->buffers[1])[col->offset + i];
+}
+
+static void release_tables(struct ArrowArray *a, struct ArrowSchema *as, struct ArrowArray *b, struct ArrowSchema *bs) {
+    a->release(a);
+    as->release(as);
+    if (b) b->release(b);
+    if (bs) bs->release(bs);
+}
+
+/* ---- eFI: the spec table of core/src/risk/efi.rs (`batch_spec_table`), bundled list.
+ * Conditions (rows 0-7):
+ *   a: hypertension 38341003, AF 49436004, MI 22298006 and angina 194828000 (chd, once)
+ *   b: diabetes 44054006, dementia 52448006 (cognitive_problems), 52448007 (bad check digit)
+ *   a: NULL code
+ * Medications (rows 8-25 in the C numbering), dated 2026-06-01 unless said:
+ *   a: m1-m5 (5 distinct: polypharmacy); b: m1 m2 m2 m3 m4 (4 distinct), m5 on 2025-11-23
+ *   (outside the window 2025-11-24..2026-11-23), a blank code; c: m1-m6.
+ * Expected: a 4 deficits, b 2, c 1 (polypharmacy only). ---- */
+
+#define D_INSIDE {2026, 6, 1}
+#define D_OUTSIDE {2025, 11, 23}
+static const carecoord_str EFI_P[8] = {STR("a"), STR("a"), STR("a"), STR("a"), STR("b"), STR("b"), STR("b"), STR("a")};
+static const carecoord_str EFI_C[8] = {STR("38341003"), STR("49436004"), STR("22298006"), STR("194828000"),
+                                       STR("44054006"), STR("52448006"), STR("52448007"), NULL_STR};
+static const carecoord_str MED_P[18] = {STR("a"), STR("a"), STR("a"), STR("a"), STR("a"), STR("b"),
+                                        STR("b"), STR("b"), STR("b"), STR("b"), STR("b"), STR("b"),
+                                        STR("c"), STR("c"), STR("c"), STR("c"), STR("c"), STR("c")};
+static const carecoord_str MED_C[18] = {STR("m1"), STR("m2"), STR("m3"), STR("m4"), STR("m5"), STR("m1"),
+                                        STR("m2"), STR("m2"), STR("m3"), STR("m4"), STR("m5"), STR(" "),
+                                        STR("m1"), STR("m2"), STR("m3"), STR("m4"), STR("m5"), STR("m6")};
+static const carecoord_date MED_D[18] = {D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE,
+                                         D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE, D_OUTSIDE, D_INSIDE,
+                                         D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE, D_INSIDE};
+static const carecoord_date INDEX = {2026, 11, 23};
+
+static void test_efi_batch(void) {
+    carecoord_risk_rows cond = {EFI_P, EFI_C, NULL, 8};
+    carecoord_risk_rows meds = {MED_P, MED_C, MED_D, 18};
+    carecoord_risk_result *r = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, &meds, NULL, 0, CARECOORD_EFI_BANDING_CLEGG2016, &INDEX, NULL, &r),
+                 CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_risk_result_patients(r), 3);
+    int32_t s[3] = {0, 0, 0};
+    CHECK_EQ_INT(carecoord_risk_result_scores(r, s, 3), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(s[0], 4);
+    CHECK_EQ_INT(s[1], 2);
+    CHECK_EQ_INT(s[2], 1);
+    /* Rows across both inputs: 8 + 18 = 26; one medication outside the window; three rejects. */
+    CHECK_EQ_INT(carecoord_risk_result_rows_in(r), 26);
+    CHECK_EQ_INT(carecoord_risk_result_rows_excluded(r), 1);
+    CHECK_EQ_INT(carecoord_risk_result_rows_rejected(r), 3);
+    CHECK_EQ_INT(carecoord_risk_result_rows_scored(r), 22);
+    /* c first appears at medication row 12, row 8 + 12 = 20. */
+    uint64_t first[3];
+    CHECK_EQ_INT(carecoord_risk_result_first_rows(r, first, 3), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(first[0], 0);
+    CHECK_EQ_INT(first[1], 4);
+    CHECK_EQ_INT(first[2], 20);
+    /* Rejects: condition rows 6 and 7, medication row 11 (row 19). */
+    static const uint64_t rows[3] = {6, 7, 19};
+    static const char *reasons[3] = {"check_digit_mismatch", "null_code", "empty_code"};
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t row = 99;
+        char buf[32];
+        size_t len = 0;
+        CHECK_EQ_INT(carecoord_risk_result_reject(r, i, &row, buf, sizeof buf, &len), CARECOORD_RESULT_OK);
+        CHECK_EQ_INT(row, rows[i]);
+        CHECK(strcmp(buf, reasons[i]) == 0);
+    }
+    /* 36 deficits, one mask word. a: hypertension, atrial_fibrillation, chd, polypharmacy. */
+    CHECK_EQ_INT(carecoord_risk_result_categories(r), 36);
+    char name[32];
+    size_t len = 0;
+    CHECK_EQ_INT(carecoord_risk_result_category_name(r, 0, name, sizeof name, &len), CARECOORD_RESULT_OK);
+    CHECK(strcmp(name, "activity_limitation") == 0);
+    uint64_t mask = 0;
+    CHECK_EQ_INT(carecoord_risk_result_flags(r, 0, &mask, 1), CARECOORD_RESULT_OK);
+    const char *a_deficits[] = {"hypertension", "atrial_fibrillation", "chd", "polypharmacy"};
+    CHECK_EQ_INT(mask, mask_of(r, a_deficits, 4));
+    CHECK_EQ_INT(carecoord_risk_result_flags(r, 1, &mask, 1), CARECOORD_RESULT_OK);
+    const char *b_deficits[] = {"diabetes", "cognitive_problems"};
+    CHECK_EQ_INT(mask, mask_of(r, b_deficits, 2));
+    /* Band the count: 4/36 is fit. */
+    carecoord_efi_score band;
+    CHECK_EQ_INT(carecoord_risk_efi_band((uint32_t)s[0], CARECOORD_EFI_BANDING_CLEGG2016, &band), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(band.band, CARECOORD_EFI_BAND_FIT);
+    carecoord_risk_result_free(r);
+
+    /* Without medications polypharmacy is not assessed: a 3, b 2. */
+    r = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, NULL, 0, CARECOORD_EFI_BANDING_CLEGG2016, NULL, NULL, &r),
+                 CARECOORD_RESULT_OK);
+    int32_t s2[2];
+    CHECK_EQ_INT(carecoord_risk_result_patients(r), 2);
+    CHECK_EQ_INT(carecoord_risk_result_scores(r, s2, 2), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(s2[0], 3);
+    CHECK_EQ_INT(s2[1], 2);
+    carecoord_risk_result_free(r);
+
+    /* A user code list with hypertension only: a 1, b 0. */
+    static const char list[] = "deficit_id,code\nhypertension,38341003\n";
+    r = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, S(list), CARECOORD_EFI_BANDING_ROUNDED_2DP, NULL, NULL, &r),
+                 CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_risk_result_scores(r, s2, 2), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(s2[0], 1);
+    CHECK_EQ_INT(s2[1], 0);
+    carecoord_risk_result_free(r);
+
+    /* Condition dates and a look-back (`condition_window_and_option_errors`): hypertension on
+     * 2020-01-01, heart failure on the index day, AF the day after. */
+    carecoord_str wp[3] = {STR("a"), STR("a"), STR("a")};
+    carecoord_str wc[3] = {STR("38341003"), STR("84114007"), STR("49436004")};
+    carecoord_date wd[3] = {{2020, 1, 1}, {2026, 11, 23}, {2026, 11, 24}};
+    carecoord_risk_rows wrows = {wp, wc, wd, 3};
+    uint32_t five_years = 5 * 365;
+    int32_t one;
+    r = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi(&wrows, NULL, NULL, 0, 0, &INDEX, NULL, &r), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_risk_result_scores(r, &one, 1), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(one, 2);
+    CHECK_EQ_INT(carecoord_risk_result_rows_excluded(r), 1);
+    carecoord_risk_result_free(r);
+    r = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi(&wrows, NULL, NULL, 0, 0, &INDEX, &five_years, &r), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_risk_result_scores(r, &one, 1), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(one, 1);
+    carecoord_risk_result_free(r);
+    /* Null and impossible dates reject their rows. */
+    carecoord_date bad_dates[3] = {{0, 0, 0}, {2026, 2, 30}, {2026, 11, 1}};
+    carecoord_risk_rows brows = {wp, wc, bad_dates, 3};
+    r = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi(&brows, NULL, NULL, 0, 0, &INDEX, NULL, &r), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_risk_result_rows_rejected(r), 2);
+    char reason[32];
+    uint64_t row;
+    CHECK_EQ_INT(carecoord_risk_result_reject(r, 0, &row, reason, sizeof reason, &len), CARECOORD_RESULT_OK);
+    CHECK(strcmp(reason, "null_date") == 0);
+    CHECK_EQ_INT(carecoord_risk_result_reject(r, 1, &row, reason, sizeof reason, &len), CARECOORD_RESULT_OK);
+    CHECK(strcmp(reason, "invalid_date") == 0);
+    CHECK_EQ_INT(row, 1);
+    carecoord_risk_result_free(r);
+
+    /* Errors: nothing is written. */
+    carecoord_risk_result *keep = (carecoord_risk_result *)&row;
+    r = keep;
+    CHECK_EQ_INT(carecoord_risk_efi(NULL, NULL, NULL, 0, 0, NULL, NULL, &r), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, NULL, 0, 0, NULL, NULL, NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    carecoord_risk_rows no_dates = {MED_P, MED_C, NULL, 18};
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, &no_dates, NULL, 0, 0, &INDEX, NULL, &r), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, NULL, 0, 2, NULL, NULL, &r), CARECOORD_RESULT_INVALID_ARGUMENT);
+    carecoord_date feb30 = {2026, 2, 30};
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, NULL, 0, 0, &feb30, NULL, &r), CARECOORD_RESULT_INVALID_ARGUMENT);
+    /* Medications need an index date; a look-back needs condition dates. */
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, &meds, NULL, 0, 0, NULL, NULL, &r), CARECOORD_RESULT_RISK_INVALID_OPTION);
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, NULL, 0, 0, &INDEX, &five_years, &r),
+                 CARECOORD_RESULT_RISK_INVALID_OPTION);
+    static const char bad_list[] = "deficit_id,code\nhypertension,38341003\npolypharmacy,38341003\n";
+    CHECK_EQ_INT(carecoord_risk_efi(&cond, NULL, S(bad_list), 0, NULL, NULL, &r), CARECOORD_RESULT_RISK_CODE_LIST);
+    char msg[256];
+    size_t n = 0;
+    CHECK_EQ_INT(carecoord_last_error_message(msg, sizeof msg, &n), CARECOORD_RESULT_OK);
+    CHECK(strstr(msg, "line 3") != NULL);
+    carecoord_str bad_utf8[1] = {{"\xff", 1}};
+    carecoord_risk_rows bad_rows = {EFI_P, bad_utf8, NULL, 1};
+    CHECK_EQ_INT(carecoord_risk_efi(&bad_rows, NULL, NULL, 0, 0, NULL, NULL, &r), CARECOORD_RESULT_INVALID_UTF8);
+    CHECK(r == keep);
+}
+
+static struct ArrowSchema EFI_COND_FIELDS[2] = {FIELD("u", "patient_id"), FIELD("u", "code")};
+static struct ArrowSchema *EFI_COND_PTRS[2] = {&EFI_COND_FIELDS[0], &EFI_COND_FIELDS[1]};
+static struct ArrowSchema EFI_COND_SCHEMA = {"+s", "", NULL, 0, 2, EFI_COND_PTRS, NULL, NULL, NULL};
+static struct ArrowSchema EFI_MED_FIELDS[3] = {FIELD("u", "patient_id"), FIELD("u", "code"), FIELD("tdD", "date")};
+static struct ArrowSchema *EFI_MED_PTRS[3] = {&EFI_MED_FIELDS[0], &EFI_MED_FIELDS[1], &EFI_MED_FIELDS[2]};
+static struct ArrowSchema EFI_MED_SCHEMA = {"+s", "", NULL, 0, 3, EFI_MED_PTRS, NULL, NULL, NULL};
+
+static void efi_inputs(struct ArrowArray *cond, struct ArrowArray *meds) {
+    const char *cp[8], *cc[8], *mp[18], *mc[18];
+    int32_t md[18];
+    for (int i = 0; i < 8; i++) {
+        cp[i] = EFI_P[i].ptr;
+        cc[i] = EFI_C[i].ptr;
+    }
+    for (int i = 0; i < 18; i++) {
+        mp[i] = MED_P[i].ptr;
+        mc[i] = MED_C[i].ptr;
+        md[i] = MED_D[i].year == 2026 ? 20605 : 20415; /* 2026-06-01, 2025-11-23 */
+    }
+    struct ArrowArray *ck[2] = {new_utf8(cp, 8), new_utf8(cc, 8)};
+    make_struct(cond, ck, 2, 8);
+    struct ArrowArray *mk[3] = {new_utf8(mp, 18), new_utf8(mc, 18), new_fixed(md, 4, 18, NULL)};
+    make_struct(meds, mk, 3, 18);
+}
+
+static void test_efi_arrow(void) {
+    struct ArrowArray cond, meds, scores, rejects;
+    struct ArrowSchema scores_schema, rejects_schema;
+    efi_inputs(&cond, &meds);
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, &meds, &EFI_MED_SCHEMA, NULL, 0,
+                                          CARECOORD_EFI_BANDING_CLEGG2016, &INDEX, NULL, &scores, &scores_schema,
+                                          &rejects, &rejects_schema),
+                 CARECOORD_RESULT_OK);
+    CHECK(cond.release == NULL && meds.release == NULL);
+    /* The same answer as the parallel arrays: deficits 4, 2, 1; efi = deficits / 36. */
+    CHECK_EQ_INT(scores.length, 3);
+    int dc = child_named(&scores_schema, "deficits"), ec = child_named(&scores_schema, "efi"),
+        bc = child_named(&scores_schema, "band");
+    CHECK(dc >= 0 && ec >= 0 && bc >= 0);
+    if (dc >= 0 && ec >= 0 && bc >= 0) {
+        const struct ArrowArray *d = scores.children[dc];
+        const int32_t *dv = (const int32_t *)d->buffers[1] + d->offset;
+        CHECK_EQ_INT(dv[0], 4);
+        CHECK_EQ_INT(dv[1], 2);
+        CHECK_EQ_INT(dv[2], 1);
+        CHECK(f64_at(scores.children[ec], 0) == 4.0 / 36.0);
+        char buf[16];
+        CHECK(strcmp(utf8_at(scores.children[bc], 0, buf, sizeof buf), "fit") == 0);
+    }
+    CHECK(child_named(&scores_schema, "polypharmacy") >= 0);
+    /* Rejects keep each input's own row numbers and name the medication field. */
+    CHECK_EQ_INT(rejects.length, 3);
+    int rr = child_named(&rejects_schema, "row"), rf = child_named(&rejects_schema, "field");
+    CHECK(rr >= 0 && rf >= 0);
+    if (rr >= 0 && rf >= 0) {
+        const uint64_t *rv = (const uint64_t *)rejects.children[rr]->buffers[1] + rejects.children[rr]->offset;
+        CHECK_EQ_INT(rv[0], 6);
+        CHECK_EQ_INT(rv[1], 7);
+        CHECK_EQ_INT(rv[2], 11);
+        char buf[32];
+        CHECK(strcmp(utf8_at(rejects.children[rf], 2, buf, sizeof buf), "medications.code") == 0);
+    }
+    release_tables(&scores, &scores_schema, &rejects, &rejects_schema);
+
+    /* Argument errors leave both inputs with the caller. */
+    efi_inputs(&cond, &meds);
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, &meds, NULL, NULL, 0, 0, &INDEX, NULL, &scores,
+                                          &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, &meds, &EFI_MED_SCHEMA, NULL, 0, 7, &INDEX, NULL,
+                                          &scores, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_INVALID_ARGUMENT);
+    static const char bad_list[] = "deficit_id,code\nfrailty,38341003\n";
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, &meds, &EFI_MED_SCHEMA, S(bad_list), 0, &INDEX,
+                                          NULL, &scores, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_RISK_CODE_LIST);
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, &meds, &EFI_MED_SCHEMA, NULL, 0, 0, &INDEX, NULL,
+                                          NULL, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK(cond.release != NULL && meds.release != NULL);
+    /* Medications without an index date: both inputs taken, nothing written. */
+    scores.release = NULL;
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, &meds, &EFI_MED_SCHEMA, NULL, 0, 0, NULL, NULL,
+                                          &scores, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_RISK_INVALID_OPTION);
+    CHECK(cond.release == NULL && meds.release == NULL);
+    CHECK(scores.release == NULL);
+    /* Without medications: polypharmacy is null, a scores 3. */
+    efi_inputs(&cond, &meds);
+    meds.release(&meds);
+    CHECK_EQ_INT(carecoord_risk_efi_arrow(&cond, &EFI_COND_SCHEMA, NULL, NULL, NULL, 0, 0, NULL, NULL, &scores,
+                                          &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_OK);
+    int pc = child_named(&scores_schema, "polypharmacy");
+    CHECK(pc >= 0);
+    if (pc >= 0) CHECK_EQ_INT(scores.children[pc]->null_count, 2);
+    release_tables(&scores, &scores_schema, &rejects, &rejects_schema);
+}
+
+/* ---- Custom models: the example of core/src/risk/model.rs (`hand_computed_predictions`). */
+
+static const char MODEL[] =
+    "{\"name\": \"readmission-local-v1\", \"kind\": \"logistic\", \"intercept\": -3.2,"
+    " \"terms\": [{\"feature\": \"charlson\", \"weight\": 0.4},"
+    " {\"feature\": \"age\", \"weight\": 0.03, \"transform\": {\"min\": 18}},"
+    " {\"feature\": \"admissions_12m\", \"weight\": 0.5, \"cap\": 5}]}";
+
+static int close_to(double a, double b) { return a - b < 1e-12 && b - a < 1e-12; }
+
+static void test_model(void) {
+    carecoord_risk_model *m = NULL;
+    CHECK_EQ_INT(carecoord_risk_model_new(S(MODEL), &m), CARECOORD_RESULT_OK);
+    CHECK(m != NULL);
+    /* charlson 2, age 70, admissions 8 (capped at 5): z = -3.2 + 0.8 + 2.1 + 2.5 = 2.2,
+     * p = 1 / (1 + e^-2.2) = 0.900249510880315. */
+    carecoord_str names[4] = {STR("age"), STR("charlson"), STR("admissions_12m"), STR("unused")};
+    double values[4] = {70.0, 2.0, 8.0, 123.0};
+    double lp = 0.0, p = 0.0;
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, names, values, 4, &lp, &p), CARECOORD_RESULT_OK);
+    CHECK(close_to(lp, 2.2));
+    CHECK(close_to(p, 0.900249510880315));
+    /* Age 10 is floored at 18: z = -3.2 + 0.54 = -2.66, p = 0.0653753334255726. */
+    double young[4] = {10.0, 0.0, 0.0, 0.0};
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, names, young, 3, &lp, NULL), CARECOORD_RESULT_OK);
+    CHECK(close_to(lp, -2.66));
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, names, young, 3, &lp, &p), CARECOORD_RESULT_OK);
+    CHECK(close_to(p, 0.0653753334255726));
+    /* A missing feature, a non-finite value. */
+    lp = 42.0;
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, names, values, 2, &lp, &p), CARECOORD_RESULT_RISK_MISSING_COLUMN);
+    CHECK(lp == 42.0);
+    double inf[3] = {1.0 / 0.0, 1.0, 1.0};
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, names, inf, 3, &lp, &p), CARECOORD_RESULT_RISK_INVALID_OPTION);
+    CHECK_EQ_INT(carecoord_risk_model_predict(NULL, names, values, 3, &lp, &p), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, names, values, 3, NULL, &p), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, NULL, values, 3, &lp, &p), CARECOORD_RESULT_NULL_ARGUMENT);
+    carecoord_str null_name[1] = {NULL_STR};
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, null_name, values, 1, &lp, &p), CARECOORD_RESULT_NULL_ARGUMENT);
+
+    /* Apply over Arrow: rows p0 (2, 70, 8) -> 2.2; p1 (0, 10, 0) -> -2.66; p2 null charlson;
+     * a null id. */
+    const char *ids[4] = {"p0", "p1", "p2", NULL};
+    int64_t charlson[4] = {2, 0, 0, 1};
+    int charlson_valid[4] = {1, 1, 0, 1};
+    double age[4] = {70.0, 10.0, 80.0, 50.0};
+    int64_t adm[4] = {8, 0, 1, 0};
+    static struct ArrowSchema fields[4] = {FIELD("u", "pid"), FIELD("l", "charlson"), FIELD("g", "age"),
+                                           FIELD("l", "admissions_12m")};
+    static struct ArrowSchema *ptrs[4] = {&fields[0], &fields[1], &fields[2], &fields[3]};
+    static struct ArrowSchema schema = {"+s", "", NULL, 0, 4, ptrs, NULL, NULL, NULL};
+    struct ArrowArray in, scores, rejects;
+    struct ArrowSchema scores_schema, rejects_schema;
+    struct ArrowArray *kids[4] = {new_utf8(ids, 4), new_fixed(charlson, 8, 4, charlson_valid),
+                                  new_fixed(age, 8, 4, NULL), new_fixed(adm, 8, 4, NULL)};
+    make_struct(&in, kids, 4, 4);
+    CHECK_EQ_INT(carecoord_risk_model_apply(m, &in, &schema, S("pid"), &scores, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_OK);
+    CHECK(in.release == NULL);
+    CHECK_EQ_INT(scores.length, 2);
+    int lc = child_named(&scores_schema, "linear_predictor"), pc = child_named(&scores_schema, "probability");
+    CHECK(lc >= 0 && pc >= 0);
+    if (lc >= 0 && pc >= 0) {
+        CHECK(close_to(f64_at(scores.children[lc], 0), 2.2));
+        CHECK(close_to(f64_at(scores.children[lc], 1), -2.66));
+        CHECK(close_to(f64_at(scores.children[pc], 0), 0.900249510880315));
+    }
+    CHECK_EQ_INT(rejects.length, 2);
+    int rr = child_named(&rejects_schema, "reason");
+    if (rr >= 0) {
+        char buf[32];
+        CHECK(strcmp(utf8_at(rejects.children[rr], 0, buf, sizeof buf), "null_value") == 0);
+        CHECK(strcmp(utf8_at(rejects.children[rr], 1, buf, sizeof buf), "null_patient") == 0);
+    }
+    release_tables(&scores, &scores_schema, &rejects, &rejects_schema);
+
+    /* The default id column `patient_id` is missing: taken, RISK_MISSING_COLUMN. */
+    struct ArrowArray *kids2[4] = {new_utf8(ids, 4), new_fixed(charlson, 8, 4, charlson_valid),
+                                   new_fixed(age, 8, 4, NULL), new_fixed(adm, 8, 4, NULL)};
+    make_struct(&in, kids2, 4, 4);
+    CHECK_EQ_INT(carecoord_risk_model_apply(NULL, &in, &schema, NULL, 0, &scores, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK(in.release != NULL);
+    CHECK_EQ_INT(carecoord_risk_model_apply(m, &in, &schema, NULL, 0, &scores, &scores_schema, &rejects, &rejects_schema),
+                 CARECOORD_RESULT_RISK_MISSING_COLUMN);
+    CHECK(in.release == NULL);
+    carecoord_risk_model_free(m);
+    carecoord_risk_model_free(NULL);
+
+    /* A linear model has no probability: NaN. 1.5 - 0.25 * 2 = 1. */
+    static const char linear[] =
+        "{\"name\": \"m\", \"kind\": \"linear\", \"intercept\": 1.5, \"terms\": [{\"feature\": \"contacts\", \"weight\": -0.25}]}";
+    m = NULL;
+    CHECK_EQ_INT(carecoord_risk_model_new(S(linear), &m), CARECOORD_RESULT_OK);
+    carecoord_str contacts[1] = {STR("contacts")};
+    double two[1] = {2.0};
+    CHECK_EQ_INT(carecoord_risk_model_predict(m, contacts, two, 1, &lp, &p), CARECOORD_RESULT_OK);
+    CHECK(lp == 1.0);
+    CHECK(p != p); /* NaN */
+    carecoord_risk_model_free(m);
+
+    /* Invalid specifications name the JSON path; nothing is written. */
+    static const char typo[] =
+        "{\"name\": \"m\", \"kind\": \"linear\", \"terms\": [{\"feature\": \"a\", \"weight\": 1}, {\"feature\": \"b\", \"wieght\": 1}]}";
+    m = NULL;
+    CHECK_EQ_INT(carecoord_risk_model_new(S(typo), &m), CARECOORD_RESULT_RISK_MODEL_SPEC);
+    CHECK(m == NULL);
+    char msg[256];
+    size_t n = 0;
+    CHECK_EQ_INT(carecoord_last_error_message(msg, sizeof msg, &n), CARECOORD_RESULT_OK);
+    CHECK(strstr(msg, "terms[1].wieght") != NULL);
+    CHECK_EQ_INT(carecoord_risk_model_new(S("not json"), &m), CARECOORD_RESULT_RISK_MODEL_SPEC);
+    CHECK_EQ_INT(carecoord_risk_model_new(NULL, 0, &m), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_model_new(S(MODEL), NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_model_new("\xff", 1, &m), CARECOORD_RESULT_INVALID_UTF8);
+    CHECK(m == NULL);
+    CHECK(strcmp(carecoord_result_name(404), "CARECOORD_RESULT_RISK_MODEL_SPEC") == 0);
+}
+
+/* ---- Tiers: the hand-checked cases of core/src/risk/tiers.rs. ---- */
+
+static void test_tiers(void) {
+    /* N = 7 with the default cuts: boundaries ceil(0.035) = 1, ceil(0.35) = 1, ceil(1.4) = 2.
+     * Sorted: p1 0.9, p3 0.5, p4 0.5, p6 0.3, p5 0.2, p2 0.1, p7 0.05. p3 and p4 tie on 0.5
+     * for the one place in tier 3; p3 wins on id, both are flagged, p4 falls to tier 4. */
+    carecoord_str ids[7] = {STR("p1"), STR("p2"), STR("p3"), STR("p4"), STR("p5"), STR("p6"), STR("p7")};
+    double scores[7] = {0.9, 0.1, 0.5, 0.5, 0.2, 0.3, 0.05};
+    int32_t tier[7];
+    uint64_t rank[7];
+    bool tie[7];
+    CHECK_EQ_INT(carecoord_risk_tiers(ids, scores, 7, NULL, 0, tier, rank, tie), CARECOORD_RESULT_OK);
+    static const int32_t want_tier[7] = {1, 4, 3, 4, 4, 4, 4};
+    static const uint64_t want_rank[7] = {1, 6, 2, 3, 5, 4, 7};
+    static const bool want_tie[7] = {false, false, true, true, false, false, false};
+    for (int i = 0; i < 7; i++) {
+        CHECK_EQ_INT(tier[i], want_tier[i]);
+        CHECK_EQ_INT(rank[i], want_rank[i]);
+        CHECK_EQ_INT(tie[i], want_tie[i]);
+    }
+    /* By position: 5, 9, 9, 1, 9, 0, 2. The 9s at positions 1, 2, 4 take ranks 1-3 and tiers
+     * 1, 3, 4, all flagged. */
+    double s2[7] = {5, 9, 9, 1, 9, 0, 2};
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, s2, 7, NULL, 0, tier, rank, NULL), CARECOORD_RESULT_OK);
+    static const int32_t pos_tier[7] = {4, 1, 3, 4, 4, 4, 4};
+    static const uint64_t pos_rank[7] = {4, 1, 2, 6, 3, 7, 5};
+    for (int i = 0; i < 7; i++) {
+        CHECK_EQ_INT(tier[i], pos_tier[i]);
+        CHECK_EQ_INT(rank[i], pos_rank[i]);
+    }
+    /* 1000 people, scores 0..999: 5 / 45 / 150 / 800 (1000 x 0.005, 0.05, 0.20). */
+    double *many = malloc(sizeof(double) * 1000);
+    int32_t *mt = malloc(sizeof(int32_t) * 1000);
+    for (int i = 0; i < 1000; i++) many[i] = i;
+    double cuts[3] = {0.005, 0.05, 0.20};
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, many, 1000, cuts, 3, mt, NULL, NULL), CARECOORD_RESULT_OK);
+    int counts[5] = {0, 0, 0, 0, 0};
+    for (int i = 0; i < 1000; i++)
+        if (mt[i] >= 1 && mt[i] <= 4) counts[mt[i]]++;
+    CHECK_EQ_INT(counts[1], 5);
+    CHECK_EQ_INT(counts[2], 45);
+    CHECK_EQ_INT(counts[3], 150);
+    CHECK_EQ_INT(counts[4], 800);
+    CHECK_EQ_INT(mt[999], 1);
+    free(many);
+    free(mt);
+    /* Custom cuts: top half. */
+    double half = 0.5;
+    double s4[4] = {1, 4, 2, 3};
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, s4, 4, &half, 1, tier, NULL, NULL), CARECOORD_RESULT_OK);
+    CHECK(tier[0] == 2 && tier[1] == 1 && tier[2] == 2 && tier[3] == 1);
+
+    /* Errors: nothing written. */
+    tier[0] = 99;
+    carecoord_str dup[2] = {STR("9434765919"), STR("9434765919")};
+    CHECK_EQ_INT(carecoord_risk_tiers(dup, scores, 2, NULL, 0, tier, NULL, NULL), CARECOORD_RESULT_RISK_INVALID_OPTION);
+    char msg[256];
+    size_t n = 0;
+    CHECK_EQ_INT(carecoord_last_error_message(msg, sizeof msg, &n), CARECOORD_RESULT_OK);
+    CHECK(strstr(msg, "positions 0 and 1") != NULL);
+    CHECK(strstr(msg, "9434765919") == NULL);
+    double nan_score[1] = {0.0 / 0.0};
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, nan_score, 1, NULL, 0, tier, NULL, NULL), CARECOORD_RESULT_RISK_INVALID_OPTION);
+    double bad_cuts[2] = {0.2, 0.05};
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, scores, 7, bad_cuts, 2, tier, NULL, NULL), CARECOORD_RESULT_RISK_INVALID_OPTION);
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, scores, 7, bad_cuts, 0, tier, NULL, NULL), CARECOORD_RESULT_RISK_INVALID_OPTION);
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, scores, 7, NULL, 2, tier, NULL, NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, NULL, 7, NULL, 0, tier, NULL, NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, scores, 7, NULL, 0, NULL, NULL, NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    carecoord_str null_id[1] = {NULL_STR};
+    CHECK_EQ_INT(carecoord_risk_tiers(null_id, scores, 1, NULL, 0, tier, NULL, NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    carecoord_str bad_id[1] = {{"\xff", 1}};
+    CHECK_EQ_INT(carecoord_risk_tiers(bad_id, scores, 1, NULL, 0, tier, NULL, NULL), CARECOORD_RESULT_INVALID_UTF8);
+    CHECK_EQ_INT(tier[0], 99);
+    /* No people: nothing to write, NULL outputs allowed. */
+    CHECK_EQ_INT(carecoord_risk_tiers(NULL, NULL, 0, NULL, 0, NULL, NULL, NULL), CARECOORD_RESULT_OK);
+}
+
+/* ---- Cohorts: the six synthetic people of core/src/risk/cohort.rs (`people`), index date
+ * 2026-11-23:
+ *  row id  age practice palliative efi_band lace caseload last_contact
+ *   0  p1  82  SYN001   true       severe   12   false    2026-07-26 (120 days)
+ *   1  p2  91  SYN001   true       moderate  9   null     null (never)
+ *   2  p3  70  SYN001   true       severe   15   false    null
+ *   3  p4  88  SYN002   false      mild     11   true     2026-11-01 (22 days)
+ *   4  p5  79  SYN001   null       Severe   10   false    2026-08-25 (90 days)
+ *   5  --  85  SYN001   true       severe   18   false    null (null id) ---- */
+
+static struct ArrowSchema PEOPLE_FIELDS[8] = {
+    FIELD("u", "patient_id"), FIELD("i", "age"), FIELD("u", "practice"), FIELD("b", "palliative"),
+    FIELD("u", "efi_band"), FIELD("g", "lace"), FIELD("b", "on_caseload"), FIELD("tdD", "last_contact"),
+};
+static struct ArrowSchema *PEOPLE_PTRS[8] = {&PEOPLE_FIELDS[0], &PEOPLE_FIELDS[1], &PEOPLE_FIELDS[2], &PEOPLE_FIELDS[3],
+                                             &PEOPLE_FIELDS[4], &PEOPLE_FIELDS[5], &PEOPLE_FIELDS[6], &PEOPLE_FIELDS[7]};
+static struct ArrowSchema PEOPLE_SCHEMA = {"+s", "", NULL, 0, 8, PEOPLE_PTRS, NULL, NULL, NULL};
+
+static void people(struct ArrowArray *a) {
+    const char *ids[6] = {"p1", "p2", "p3", "p4", "p5", NULL};
+    int32_t age[6] = {82, 91, 70, 88, 79, 85};
+    const char *practice[6] = {"SYN001", "SYN001", "SYN001", "SYN002", "SYN001", "SYN001"};
+    int palliative[6] = {1, 1, 1, 0, -1, 1};
+    const char *band[6] = {"severe", "moderate", "severe", "mild", "Severe", "severe"};
+    double lace[6] = {12, 9, 15, 11, 10, 18};
+    int caseload[6] = {0, -1, 0, 1, 0, 0};
+    int32_t contact[6] = {20660, 0, 0, 20758, 20690, 0};
+    int contact_valid[6] = {1, 0, 0, 1, 1, 0};
+    struct ArrowArray *kids[8] = {new_utf8(ids, 6), new_fixed(age, 4, 6, NULL), new_utf8(practice, 6),
+                                  new_bool(palliative, 6), new_utf8(band, 6), new_fixed(lace, 8, 6, NULL),
+                                  new_bool(caseload, 6), new_fixed(contact, 4, 6, contact_valid)};
+    make_struct(a, kids, 8, 6);
+}
+
+static const char REVIEW[] =
+    "{\"age\": {\"column\": \"age\", \"min\": 75, \"max\": 120},"
+    " \"bands\": [{\"column\": \"efi_band\", \"in\": [\"moderate\", \"severe\"]}],"
+    " \"labels\": {\"efi_band\": \"eFI\"}, \"not_on_caseload\": \"on_caseload\","
+    " \"no_contact\": {\"column\": \"last_contact\", \"days\": 90, \"index_date\": \"2026-11-23\"},"
+    " \"sort_by\": \"lace\"}";
+
+static void test_cohort(void) {
+    /* p1 (120 days), p5 ("Severe", exactly 90 days), p2 (caseload null, never contacted);
+     * sorted by lace 12, 10, 9. p3 is 70; p4 is mild and on a caseload; no null id. */
+    static const uint64_t want_rows[3] = {0, 4, 1};
+    static const char *want_ids[3] = {"p1", "p5", "p2"};
+    static const char *want_reasons[3] = {"age 82; eFI severe; no contact 120 days",
+                                          "age 79; eFI Severe; no contact 90 days",
+                                          "age 91; eFI moderate; never contacted"};
+    struct ArrowArray in, out;
+    struct ArrowSchema out_schema;
+    carecoord_risk_selection *sel = NULL;
+    people(&in);
+    CHECK_EQ_INT(carecoord_risk_cohort_select(S(REVIEW), &in, &PEOPLE_SCHEMA, &sel), CARECOORD_RESULT_OK);
+    CHECK(in.release == NULL);
+    CHECK_EQ_INT(carecoord_risk_selection_len(sel), 3);
+    uint64_t rows[3] = {99, 99, 99};
+    CHECK_EQ_INT(carecoord_risk_selection_rows(sel, rows, 2), CARECOORD_RESULT_BUFFER_TOO_SMALL);
+    CHECK_EQ_INT(rows[0], 99);
+    CHECK_EQ_INT(carecoord_risk_selection_rows(sel, rows, 3), CARECOORD_RESULT_OK);
+    char buf[64];
+    size_t len = 0;
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ_INT(rows[i], want_rows[i]);
+        CHECK_EQ_INT(carecoord_risk_selection_reasons(sel, (size_t)i, buf, sizeof buf, &len), CARECOORD_RESULT_OK);
+        CHECK(strcmp(buf, want_reasons[i]) == 0);
+        CHECK_EQ_INT(len, strlen(want_reasons[i]));
+    }
+    CHECK_EQ_INT(carecoord_risk_selection_reasons(sel, 3, buf, sizeof buf, &len), CARECOORD_RESULT_INVALID_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_selection_reasons(sel, 0, buf, 4, &len), CARECOORD_RESULT_BUFFER_TOO_SMALL);
+    CHECK_EQ_INT(len, strlen(want_reasons[0]));
+    carecoord_risk_selection_free(sel);
+
+    /* The same list as Arrow: every input column plus `reasons`. */
+    people(&in);
+    CHECK_EQ_INT(carecoord_risk_cohort_arrow(S(REVIEW), &in, &PEOPLE_SCHEMA, &out, &out_schema), CARECOORD_RESULT_OK);
+    CHECK(in.release == NULL);
+    CHECK_EQ_INT(out.length, 3);
+    CHECK_EQ_INT(out_schema.n_children, 9);
+    int ic = child_named(&out_schema, "patient_id"), rc = child_named(&out_schema, "reasons");
+    CHECK(ic >= 0 && rc >= 0);
+    if (ic >= 0 && rc >= 0)
+        for (int i = 0; i < 3; i++) {
+            CHECK(strcmp(utf8_at(out.children[ic], i, buf, sizeof buf), want_ids[i]) == 0);
+            CHECK(strcmp(utf8_at(out.children[rc], i, buf, sizeof buf), want_reasons[i]) == 0);
+        }
+    release_tables(&out, &out_schema, NULL, NULL);
+
+    /* Registers, practices, scores and an id set (`registers_practices_scores_and_id_sets`):
+     * SYN001 and palliative gives p1, p2, p3; lace >= 10 keeps p1, p3; p3 is excluded by id. */
+    static const char spec2[] =
+        "{\"practice\": {\"column\": \"practice\", \"in\": [\"SYN001\"]}, \"registers\": [\"palliative\"],"
+        " \"scores\": [{\"column\": \"lace\", \"at_least\": 10}], \"not_on_caseload_ids\": [\"p3\"]}";
+    people(&in);
+    sel = NULL;
+    CHECK_EQ_INT(carecoord_risk_cohort_select(S(spec2), &in, &PEOPLE_SCHEMA, &sel), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_risk_selection_len(sel), 1);
+    CHECK_EQ_INT(carecoord_risk_selection_rows(sel, rows, 3), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(rows[0], 0);
+    CHECK_EQ_INT(carecoord_risk_selection_reasons(sel, 0, buf, sizeof buf, &len), CARECOORD_RESULT_OK);
+    CHECK(strcmp(buf, "palliative; lace 12") == 0);
+    carecoord_risk_selection_free(sel);
+
+    /* Errors. A bad specification leaves the input with the caller and names the path. */
+    people(&in);
+    sel = (carecoord_risk_selection *)&len;
+    static const char empty_band[] = "{\"bands\": [{\"column\": \"efi_band\", \"in\": []}]}";
+    CHECK_EQ_INT(carecoord_risk_cohort_select(S(empty_band), &in, &PEOPLE_SCHEMA, &sel), CARECOORD_RESULT_RISK_COHORT_SPEC);
+    CHECK(in.release != NULL);
+    CHECK(sel == (carecoord_risk_selection *)&len);
+    char msg[256];
+    size_t n = 0;
+    CHECK_EQ_INT(carecoord_last_error_message(msg, sizeof msg, &n), CARECOORD_RESULT_OK);
+    CHECK(strstr(msg, "bands[0].in") != NULL);
+    CHECK_EQ_INT(carecoord_risk_cohort_arrow(S("{\"agee\": 1}"), &in, &PEOPLE_SCHEMA, &out, &out_schema),
+                 CARECOORD_RESULT_RISK_COHORT_SPEC);
+    CHECK_EQ_INT(carecoord_risk_cohort_arrow(NULL, 0, &in, &PEOPLE_SCHEMA, &out, &out_schema), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_cohort_arrow(S(REVIEW), &in, &PEOPLE_SCHEMA, NULL, &out_schema), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_cohort_arrow(S(REVIEW), &in, NULL, &out, &out_schema), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_cohort_select(S(REVIEW), &in, &PEOPLE_SCHEMA, NULL), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_cohort_select("\xff", 1, &in, &PEOPLE_SCHEMA, &sel), CARECOORD_RESULT_INVALID_UTF8);
+    CHECK(in.release != NULL);
+    /* A missing column: taken, nothing written. */
+    out.release = NULL;
+    CHECK_EQ_INT(carecoord_risk_cohort_arrow(S("{\"registers\": [\"dementia\"]}"), &in, &PEOPLE_SCHEMA, &out, &out_schema),
+                 CARECOORD_RESULT_RISK_MISSING_COLUMN);
+    CHECK(in.release == NULL);
+    CHECK(out.release == NULL);
+    /* Accessors on NULL. */
+    CHECK_EQ_INT(carecoord_risk_selection_len(NULL), 0);
+    CHECK_EQ_INT(carecoord_risk_selection_rows(NULL, rows, 3), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_risk_selection_reasons(NULL, 0, buf, sizeof buf, &len), CARECOORD_RESULT_NULL_ARGUMENT);
+    carecoord_risk_selection_free(NULL);
+    CHECK(strcmp(carecoord_result_name(406), "CARECOORD_RESULT_RISK_COHORT_SPEC") == 0);
+}
+
 int main(void) {
     test_charlson();
     test_elixhauser_hfrs();
@@ -658,5 +1350,10 @@ int main(void) {
     test_lace();
     test_hospital();
     test_efi();
+    test_efi_batch();
+    test_efi_arrow();
+    test_model();
+    test_tiers();
+    test_cohort();
     return HARNESS_END();
 }

@@ -6,6 +6,7 @@
 //! teams work to. Writes CSV files into `--out` (default `out/`) and prints where.
 
 mod risk;
+mod schedule;
 
 use std::collections::HashSet;
 use std::error::Error;
@@ -251,6 +252,23 @@ fn main() -> Result<(), Box<dyn Error>> {
         risk.tier_sizes, risk.cohort
     );
 
+    // 6. A month of meetings for the locality, agendas, minutes, action log and chasing list.
+    let sched = schedule::run(&risk.ilr, args.today, &args.out)?;
+    println!(
+        "schedule: {} meetings from {} planned, {} placed, {} unplaced, feasible {} (objective {})",
+        sched.meetings, sched.start, sched.placed, sched.unplaced, sched.feasible, sched.objective
+    );
+    println!(
+        "  first week: {} practice MDT agendas ({} ILR patients deferred for time); {} actions, \
+         {} overdue on {} for {} owners (chase_list.md)",
+        sched.agendas,
+        sched.deferred,
+        sched.actions,
+        sched.overdue,
+        sched.as_of,
+        sched.chase_owners
+    );
+
     println!("outputs written to {}/:", args.out.display());
     let mut files: Vec<String> = [
         "register.csv",
@@ -261,6 +279,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     .map(String::from)
     .to_vec();
     files.extend(risk.files);
+    files.extend(sched.files);
     for f in files {
         println!("  {}", args.out.join(f).display());
     }

@@ -28,6 +28,8 @@ pub struct RiskSummary {
     pub cohort: usize,
     pub tier_sizes: [usize; 4],
     pub files: Vec<String>,
+    /// The ILR cohort as written to `ilr_cohort.csv` (pseudonymous ids), for the agendas.
+    pub ilr: RecordBatch,
 }
 
 impl RiskSummary {
@@ -64,8 +66,7 @@ fn explanations(batches: &[(&str, &RecordBatch)]) -> HashMap<String, Vec<String>
     for (instrument, e) in batches {
         let (Some(id), Some(cat), Some(codes)) = (
             e.column_by_name("patient_id"),
-            e.column_by_name("label")
-                .or_else(|| e.column_by_name("category")),
+            e.column_by_name("category"),
             e.column_by_name("codes"),
         ) else {
             continue;
@@ -75,16 +76,19 @@ fn explanations(batches: &[(&str, &RecordBatch)]) -> HashMap<String, Vec<String>
             cat.as_string::<i32>(),
             codes.as_string::<i32>(),
         );
+        // The readable label where the instrument has one (HFRS groups are named by code).
+        let label = e.column_by_name("label").map(|l| l.as_string::<i32>());
         let suppressed = e.column_by_name("suppressed_by");
         for i in 0..id.len() {
             if suppressed.is_some_and(|s| s.is_valid(i)) {
                 continue;
             }
-            out.entry(id.value(i).to_owned()).or_default().push(format!(
-                "{instrument} {} ({})",
-                cat.value(i),
-                codes.value(i)
-            ));
+            let name = label
+                .filter(|l| l.is_valid(i) && !l.value(i).is_empty())
+                .map_or(cat.value(i), |l| l.value(i));
+            out.entry(id.value(i).to_owned())
+                .or_default()
+                .push(format!("{instrument} {name} ({})", codes.value(i)));
         }
     }
     out
@@ -282,5 +286,6 @@ pub fn run(loc: &Locality, today: NaiveDate, out: &Path) -> Result<RiskSummary, 
             "risk_rejects.csv".into(),
             "ilr_cohort.csv".into(),
         ],
+        ilr,
     })
 }

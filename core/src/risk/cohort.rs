@@ -43,6 +43,7 @@ use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::{DateTime, NaiveDate};
 use rustc_hash::FxHashSet;
+use serde_json::{json, Map, Value};
 
 use super::model::columns::{column, gather, At, Col, ColKinds};
 use super::RiskError;
@@ -406,7 +407,7 @@ impl CohortFilter {
     /// registers, bands, scores, contact (e.g. `age 82; eFI severe; no contact 120 days`).
     /// Sorted as set by [`CohortFilter::sort_by_score`]. Schema metadata of the input is
     /// kept, plus `carecoord.instrument` = `cohort`, `carecoord.rows_in` and
-    /// `carecoord.rows_selected`.
+    /// `carecoord.rows_selected`. A table held as several batches: [`CohortFilter::apply_batches`].
     ///
     /// # Errors
     ///
@@ -428,13 +429,180 @@ impl CohortFilter {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply(&self, batch: &RecordBatch) -> Result<RecordBatch, RiskError> {
+        self.apply_batches(std::slice::from_ref(batch))
+    }
+
+    /// As [`CohortFilter::apply`], over a table given as record batches with one schema (an
+    /// Arrow table's chunks), read batch by batch without concatenating them.
+    ///
+    /// The output is one batch, the same as [`CohortFilter::apply`] gives for the
+    /// concatenated table, except that a dictionary column whose batches carry different
+    /// dictionaries comes out decoded as `Utf8`. `carecoord.rows_in` counts the rows of all
+    /// batches.
+    ///
+    /// # Errors
+    ///
+    /// As [`CohortFilter::apply`], checked in every batch; [`RiskError::Arrow`] when the
+    /// batches' column names or types differ; [`RiskError::InvalidOption`] (option
+    /// `batches`) for no batches at all (the output schema comes from the first batch).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{Array, Float64Array, RecordBatch, StringArray};
+    /// use carecoord::risk::CohortFilter;
+    ///
+    /// let chunk = |ids: Vec<&str>, lace: Vec<f64>| RecordBatch::try_from_iter([
+    ///     ("patient_id", Arc::new(StringArray::from(ids)) as _),
+    ///     ("lace", Arc::new(Float64Array::from(lace)) as _),
+    /// ]);
+    /// let chunks = [chunk(vec!["a", "b"], vec![11.0, 9.0])?, chunk(vec!["c"], vec![14.0])?];
+    /// let list = CohortFilter::new().score_at_least("lace", 10.0).sort_by_score("lace")
+    ///     .apply_batches(&chunks)?;
+    /// let ids = list.column_by_name("patient_id").unwrap();
+    /// let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
+    /// assert_eq!((ids.value(0), ids.value(1)), ("c", "a"));
+    /// assert_eq!(list.schema().metadata()["carecoord.rows_in"], "3");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_batches(&self, batches: &[RecordBatch]) -> Result<RecordBatch, RiskError> {
+        let picked = self.pick(batches)?;
+        let picks: Vec<At> = picked.iter().map(|p| p.0).collect();
+        let schema = batches[0].schema();
+        let mut fields: Vec<Field> = Vec::with_capacity(schema.fields().len() + 1);
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len() + 1);
+        for (c, f) in schema.fields().iter().enumerate() {
+            let sources: Vec<&dyn Array> = batches.iter().map(|b| b.column(c).as_ref()).collect();
+            let a = gather(&sources, &picks, f.name())?;
+            // The gathered type differs only for dictionaries decoded to text.
+            fields.push(f.as_ref().clone().with_data_type(a.data_type().clone()));
+            arrays.push(a);
+        }
+        fields.push(Field::new("reasons", DataType::Utf8, false));
+        arrays.push(Arc::new(StringArray::from_iter_values(
+            picked.iter().map(|p| p.1.as_str()),
+        )));
+        let rows_in: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let mut metadata = schema.metadata().clone();
+        metadata.insert("carecoord.instrument".into(), "cohort".into());
+        metadata.insert("carecoord.version".into(), env!("CARGO_PKG_VERSION").into());
+        metadata.insert("carecoord.rows_in".into(), rows_in.to_string());
+        metadata.insert("carecoord.rows_selected".into(), picks.len().to_string());
+        RecordBatch::try_new(
+            Arc::new(Schema::new_with_metadata(fields, metadata)),
+            arrays,
+        )
+        .map_err(|e| RiskError::Arrow(e.to_string()))
+    }
+
+    /// The selection without the data: for each selected row, in output order, its
+    /// zero-based row number (across batches, as in [`CohortFilter::apply_batches`]) and its
+    /// reasons. This is what the C ABI returns as arrays.
+    ///
+    /// # Errors
+    ///
+    /// As [`CohortFilter::apply_batches`] (except for nested columns, which are not read).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{Int32Array, RecordBatch, StringArray};
+    /// use carecoord::risk::{CohortFilter, CohortMatch};
+    ///
+    /// let table = RecordBatch::try_from_iter([
+    ///     ("patient_id", Arc::new(StringArray::from(vec!["b", "a", "c"])) as _),
+    ///     ("age", Arc::new(Int32Array::from(vec![80, 90, 60])) as _),
+    /// ])?;
+    /// let picked = CohortFilter::new().age_between("age", 75, 120).select(&[table])?;
+    /// // Sorted by id: a (row 1), then b (row 0).
+    /// assert_eq!(picked, vec![
+    ///     CohortMatch { row: 1, reasons: "age 90".into() },
+    ///     CohortMatch { row: 0, reasons: "age 80".into() },
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn select(&self, batches: &[RecordBatch]) -> Result<Vec<CohortMatch>, RiskError> {
+        Ok(self
+            .pick(batches)?
+            .into_iter()
+            .map(|(at, reasons)| CohortMatch {
+                row: at.row,
+                reasons,
+            })
+            .collect())
+    }
+
+    /// The selected rows with their reasons, in output order.
+    fn pick(&self, batches: &[RecordBatch]) -> Result<Vec<(At, String)>, RiskError> {
         self.validate()?;
-        if batch.column_by_name("reasons").is_some() {
+        let Some(first) = batches.first() else {
+            return Err(invalid(
+                "batches",
+                "at least one record batch is needed: it carries the schema",
+            ));
+        };
+        if first.column_by_name("reasons").is_some() {
             return Err(invalid(
                 "reasons",
                 "the input already has a `reasons` column",
             ));
         }
+        let schema = first.schema();
+        for (b, batch) in batches.iter().enumerate().skip(1) {
+            let other = batch.schema();
+            let same = other.fields().len() == schema.fields().len()
+                && other
+                    .fields()
+                    .iter()
+                    .zip(schema.fields())
+                    .all(|(x, y)| x.name() == y.name() && x.data_type() == y.data_type());
+            if !same {
+                return Err(RiskError::Arrow(format!(
+                    "batch {b}: column names or types differ from batch 0"
+                )));
+            }
+        }
+        // (sort key, id text, where, reasons)
+        let mut picked: Vec<(Option<f64>, String, At, String)> = Vec::new();
+        let mut offset = 0;
+        for (b, batch) in batches.iter().enumerate() {
+            let criteria = self.resolve(batch)?;
+            for index in 0..batch.num_rows() {
+                let Some(id) = criteria.ids.text(index) else {
+                    continue;
+                };
+                if let Some(why) = criteria.reasons(index, id.as_ref()) {
+                    let key = criteria
+                        .sort
+                        .as_ref()
+                        .and_then(|c| c.number(index).ok().flatten());
+                    let at = At {
+                        batch: b,
+                        index,
+                        row: offset + index,
+                    };
+                    picked.push((key, id.into_owned(), at, why));
+                }
+            }
+            offset += batch.num_rows();
+        }
+        // Sort: score descending (nulls and NaN last), then id bytewise.
+        picked.sort_by(|a, b| {
+            match (a.0, b.0) {
+                (Some(x), Some(y)) => (y + 0.0).total_cmp(&(x + 0.0)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+        });
+        Ok(picked.into_iter().map(|p| (p.2, p.3)).collect())
+    }
+
+    /// The criteria's columns in one batch, downcast and type-checked.
+    fn resolve<'a>(&'a self, batch: &'a RecordBatch) -> Result<Criteria<'a>, RiskError> {
         let id_name = self.id_column.as_deref().unwrap_or("patient_id");
         let col = |name: &str, kinds| Col::of(column(batch, name)?, name, kinds);
         let ids = col(id_name, ColKinds::ID)?;
@@ -457,7 +625,7 @@ impl CohortFilter {
         let bands = self
             .bands
             .iter()
-            .map(|(c, set)| Ok((col(c, ColKinds::TEXT)?, set, self.label_of(c))))
+            .map(|(c, set)| Ok((col(c, ColKinds::TEXT)?, set.as_slice(), self.label_of(c))))
             .collect::<Result<Vec<_>, RiskError>>()?;
         let thresholds = self
             .thresholds
@@ -480,115 +648,433 @@ impl CohortFilter {
             Some(c) => Some(col(c, ColKinds::NUMBER)?),
             None => None,
         };
+        Ok(Criteria {
+            ids,
+            age,
+            practice,
+            registers,
+            bands,
+            thresholds,
+            caseload,
+            caseload_ids,
+            contact,
+            sort,
+        })
+    }
+}
 
-        let mut picked: Vec<(usize, String)> = Vec::new();
-        'rows: for i in 0..batch.num_rows() {
-            let Some(id) = ids.text(i) else { continue };
-            let mut why: Vec<String> = Vec::new();
-            if let Some((c, lo, hi)) = &age {
-                match c.number(i) {
-                    Ok(Some(a)) if a >= *lo && a <= *hi => why.push(format!("age {}", fmt_num(a))),
-                    _ => continue 'rows,
-                }
+/// One selected row of [`CohortFilter::select`].
+///
+/// ```
+/// use carecoord::risk::CohortMatch;
+/// let m = CohortMatch { row: 4, reasons: "age 82; eFI severe".into() };
+/// assert_eq!(m.row, 4);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CohortMatch {
+    /// Zero-based row number in the input (across batches).
+    pub row: usize,
+    /// The criteria met, in plain words, `; `-separated (as the `reasons` column).
+    pub reasons: String,
+}
+
+/// The columns of one batch that the criteria read.
+struct Criteria<'a> {
+    ids: Col<'a>,
+    age: Option<(Col<'a>, f64, f64)>,
+    practice: Option<(Col<'a>, FxHashSet<&'a str>)>,
+    registers: Vec<(Col<'a>, &'a str)>,
+    bands: Vec<(Col<'a>, &'a [String], &'a str)>,
+    thresholds: Vec<(Col<'a>, f64, &'a str)>,
+    caseload: Option<Col<'a>>,
+    caseload_ids: Option<FxHashSet<&'a str>>,
+    contact: Option<(DateCol<'a>, u32, NaiveDate)>,
+    sort: Option<Col<'a>>,
+}
+
+impl Criteria<'_> {
+    /// The reasons row `i` (with id `id`) is selected for, or `None` when a criterion fails.
+    fn reasons(&self, i: usize, id: &str) -> Option<String> {
+        let mut why: Vec<String> = Vec::new();
+        if let Some((c, lo, hi)) = &self.age {
+            match c.number(i) {
+                Ok(Some(a)) if a >= *lo && a <= *hi => why.push(format!("age {}", fmt_num(a))),
+                _ => return None,
             }
-            if let Some((c, set)) = &practice {
-                if !c.text(i).is_some_and(|p| set.contains(p.as_ref())) {
-                    continue 'rows;
-                }
+        }
+        if let Some((c, set)) = &self.practice {
+            if !c.text(i).is_some_and(|p| set.contains(p.as_ref())) {
+                return None;
             }
-            for (c, label) in &registers {
-                if c.flag(i) != Ok(Some(true)) {
-                    continue 'rows;
-                }
-                why.push((*label).to_string());
+        }
+        for (c, label) in &self.registers {
+            if c.flag(i) != Ok(Some(true)) {
+                return None;
             }
-            for (c, set, label) in &bands {
-                let Some(v) = c.text(i) else { continue 'rows };
-                let v = v.trim();
-                if !set.iter().any(|b| b.trim().eq_ignore_ascii_case(v)) {
-                    continue 'rows;
-                }
-                why.push(format!("{label} {v}"));
+            why.push((*label).to_string());
+        }
+        for (c, set, label) in &self.bands {
+            let v = c.text(i)?;
+            let v = v.trim();
+            if !set.iter().any(|b| b.trim().eq_ignore_ascii_case(v)) {
+                return None;
             }
-            for (c, t, label) in &thresholds {
-                match c.number(i) {
-                    Ok(Some(v)) if v >= *t => why.push(format!("{label} {}", fmt_num(v))),
-                    _ => continue 'rows,
-                }
+            why.push(format!("{label} {v}"));
+        }
+        for (c, t, label) in &self.thresholds {
+            match c.number(i) {
+                Ok(Some(v)) if v >= *t => why.push(format!("{label} {}", fmt_num(v))),
+                _ => return None,
             }
-            if let Some(c) = &caseload {
-                if !matches!(c.flag(i), Ok(Some(false) | None)) {
-                    continue 'rows;
-                }
+        }
+        if let Some(c) = &self.caseload {
+            if !matches!(c.flag(i), Ok(Some(false) | None)) {
+                return None;
             }
-            if caseload_ids
-                .as_ref()
-                .is_some_and(|set| set.contains(id.as_ref()))
-            {
-                continue 'rows;
-            }
-            if let Some((c, days, index)) = &contact {
-                match c.date(i) {
-                    Ok(None) => why.push("never contacted".to_string()),
-                    Ok(Some(d)) => {
-                        let since = (*index - d).num_days();
-                        if since < i64::from(*days) {
-                            continue 'rows;
-                        }
-                        why.push(format!("no contact {since} days"));
+        }
+        if self.caseload_ids.as_ref().is_some_and(|s| s.contains(id)) {
+            return None;
+        }
+        if let Some((c, days, index)) = &self.contact {
+            match c.date(i) {
+                Ok(None) => why.push("never contacted".to_string()),
+                Ok(Some(d)) => {
+                    let since = (*index - d).num_days();
+                    if since < i64::from(*days) {
+                        return None;
                     }
-                    Err(()) => continue 'rows,
+                    why.push(format!("no contact {since} days"));
                 }
+                Err(()) => return None,
             }
-            picked.push((i, why.join("; ")));
         }
+        Some(why.join("; "))
+    }
+}
 
-        // Sort: score descending (nulls and NaN last), then id bytewise.
-        let key = |i: usize| sort.as_ref().and_then(|c| c.number(i).ok().flatten());
-        let mut order: Vec<(Option<f64>, String, usize)> = picked
-            .iter()
-            .enumerate()
-            .map(|(k, &(i, _))| (key(i), ids.text(i).unwrap_or_default().into_owned(), k))
-            .collect();
-        order.sort_by(|a, b| {
-            match (a.0, b.0) {
-                (Some(x), Some(y)) => (y + 0.0).total_cmp(&(x + 0.0)),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
+// ---- the JSON form of a filter --------------------------------------------------------------
+
+fn spec_err(path: impl Into<String>, reason: impl Into<String>) -> RiskError {
+    RiskError::CohortSpec {
+        path: path.into(),
+        reason: reason.into(),
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The object at `path`, refusing keys not in `known`.
+fn object<'v>(
+    v: &'v Value,
+    path: &str,
+    known: &[&str],
+) -> Result<&'v Map<String, Value>, RiskError> {
+    let Value::Object(map) = v else {
+        return Err(spec_err(
+            if path.is_empty() { "$" } else { path },
+            "must be a JSON object",
+        ));
+    };
+    if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+        let expected: Vec<String> = known.iter().map(|f| format!("`{f}`")).collect();
+        // The key is the caller's text but a field name, not data: shown, truncated.
+        let shown: String = k.chars().take(40).collect();
+        return Err(spec_err(
+            join(path, &shown),
+            format!("unknown field; expected one of {}", expected.join(", ")),
+        ));
+    }
+    Ok(map)
+}
+
+fn required<'v>(
+    map: &'v Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<&'v Value, RiskError> {
+    map.get(key)
+        .ok_or_else(|| spec_err(join(path, key), "missing field"))
+}
+
+fn text(v: &Value, path: &str) -> Result<String, RiskError> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+        Value::String(_) => Err(spec_err(path, "must not be empty")),
+        _ => Err(spec_err(path, "must be a string")),
+    }
+}
+
+fn texts(v: &Value, path: &str) -> Result<Vec<String>, RiskError> {
+    let Value::Array(items) = v else {
+        return Err(spec_err(path, "must be an array of strings"));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| text(x, &format!("{path}[{i}]")))
+        .collect()
+}
+
+fn non_empty_texts(v: &Value, path: &str, what: &str) -> Result<Vec<String>, RiskError> {
+    let out = texts(v, path)?;
+    if out.is_empty() {
+        return Err(spec_err(
+            path,
+            format!("an empty {what} set selects nobody"),
+        ));
+    }
+    Ok(out)
+}
+
+fn whole(v: &Value, path: &str) -> Result<u32, RiskError> {
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| spec_err(path, "must be a whole number from 0 to 4294967295"))
+}
+
+fn number(v: &Value, path: &str) -> Result<f64, RiskError> {
+    v.as_f64()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| spec_err(path, "must be a finite number"))
+}
+
+fn date(v: &Value, path: &str) -> Result<NaiveDate, RiskError> {
+    v.as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+        .ok_or_else(|| spec_err(path, "must be a date written YYYY-MM-DD"))
+}
+
+/// Each element of the array at `path`, with its own path.
+fn each<'v>(
+    v: &'v Value,
+    path: &str,
+) -> Result<impl Iterator<Item = (String, &'v Value)> + 'v, RiskError> {
+    let Value::Array(items) = v else {
+        return Err(spec_err(path, "must be an array"));
+    };
+    let path = path.to_string();
+    Ok(items
+        .iter()
+        .enumerate()
+        .map(move |(i, x)| (format!("{path}[{i}]"), x)))
+}
+
+const FIELDS: [&str; 11] = [
+    "id_column",
+    "age",
+    "practice",
+    "registers",
+    "bands",
+    "scores",
+    "not_on_caseload",
+    "not_on_caseload_ids",
+    "no_contact",
+    "sort_by",
+    "labels",
+];
+
+impl CohortFilter {
+    /// Load a filter from its JSON form (for the C ABI and stored configurations).
+    ///
+    /// Every field is optional; criteria combine as with the builder methods:
+    ///
+    /// ```json
+    /// {"id_column": "patient_id",
+    ///  "age": {"column": "age", "min": 75, "max": 120},
+    ///  "practice": {"column": "practice", "in": ["SYN001", "SYN002"]},
+    ///  "registers": ["palliative"],
+    ///  "bands": [{"column": "efi_band", "in": ["moderate", "severe"]}],
+    ///  "scores": [{"column": "lace", "at_least": 10}],
+    ///  "not_on_caseload": "on_caseload",
+    ///  "not_on_caseload_ids": ["p17", "p42"],
+    ///  "no_contact": {"column": "last_contact", "days": 90, "index_date": "2026-11-23"},
+    ///  "sort_by": "lace",
+    ///  "labels": {"efi_band": "eFI"}}
+    /// ```
+    ///
+    /// `age.min` defaults to 0 and `age.max` to 4294967295. Column names and labels must be
+    /// non-empty strings; `in` sets must not be empty; unknown fields are refused.
+    ///
+    /// # Errors
+    ///
+    /// [`RiskError::CohortSpec`] with the JSON path of the first problem (`$` for text that
+    /// is not JSON). Messages name the rule, never a value from the document.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use carecoord::risk::{CohortFilter, RiskError};
+    ///
+    /// let f = CohortFilter::from_json(r#"{"age": {"column": "age", "min": 75}, "registers": ["palliative"]}"#)?;
+    /// assert_eq!(f, CohortFilter::new().age_between("age", 75, u32::MAX).on_register("palliative"));
+    /// let err = CohortFilter::from_json(r#"{"bands": [{"column": "efi_band", "in": []}]}"#).unwrap_err();
+    /// assert!(matches!(err, RiskError::CohortSpec { ref path, .. } if path == "bands[0].in"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, RiskError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| spec_err("$", format!("not valid JSON: {e}")))?;
+        Self::from_json_value(&value)
+    }
+
+    /// Load a filter from an already parsed JSON value (the format of
+    /// [`CohortFilter::from_json`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`CohortFilter::from_json`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use carecoord::risk::CohortFilter;
+    /// let v = serde_json::json!({"scores": [{"column": "lace", "at_least": 10}], "sort_by": "lace"});
+    /// let f = CohortFilter::from_json_value(&v)?;
+    /// assert_eq!(f, CohortFilter::new().score_at_least("lace", 10.0).sort_by_score("lace"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json_value(value: &Value) -> Result<Self, RiskError> {
+        let map = object(value, "", &FIELDS)?;
+        let mut f = Self::new();
+        if let Some(v) = map.get("id_column") {
+            f.id_column = Some(text(v, "id_column")?);
+        }
+        if let Some(v) = map.get("age") {
+            let m = object(v, "age", &["column", "min", "max"])?;
+            let column = text(required(m, "age", "column")?, "age.column")?;
+            let min = m.get("min").map(|x| whole(x, "age.min")).transpose()?;
+            let max = m.get("max").map(|x| whole(x, "age.max")).transpose()?;
+            let (min, max) = (min.unwrap_or(0), max.unwrap_or(u32::MAX));
+            if min > max {
+                return Err(spec_err("age.min", "minimum age is above the maximum"));
             }
-            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
-        });
-
-        let picks: Vec<At> = order
-            .iter()
-            .map(|o| At {
-                batch: 0,
-                index: picked[o.2].0,
-                row: picked[o.2].0,
-            })
-            .collect();
-        let schema = batch.schema();
-        let mut fields: Vec<Field> = Vec::with_capacity(schema.fields().len() + 1);
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len() + 1);
-        for (f, a) in schema.fields().iter().zip(batch.columns()) {
-            arrays.push(gather(&[a.as_ref()], &picks, f.name())?);
-            fields.push(f.as_ref().clone());
+            f.age = Some((column, min, max));
         }
-        fields.push(Field::new("reasons", DataType::Utf8, false));
-        arrays.push(Arc::new(StringArray::from_iter_values(
-            order.iter().map(|o| picked[o.2].1.as_str()),
-        )));
-        let mut metadata = schema.metadata().clone();
-        metadata.insert("carecoord.instrument".into(), "cohort".into());
-        metadata.insert("carecoord.version".into(), env!("CARGO_PKG_VERSION").into());
-        metadata.insert("carecoord.rows_in".into(), batch.num_rows().to_string());
-        metadata.insert("carecoord.rows_selected".into(), picks.len().to_string());
-        RecordBatch::try_new(
-            Arc::new(Schema::new_with_metadata(fields, metadata)),
-            arrays,
-        )
-        .map_err(|e| RiskError::Arrow(e.to_string()))
+        if let Some(v) = map.get("practice") {
+            let m = object(v, "practice", &["column", "in"])?;
+            let column = text(required(m, "practice", "column")?, "practice.column")?;
+            let set = non_empty_texts(required(m, "practice", "in")?, "practice.in", "practice")?;
+            f.practice = Some((column, set));
+        }
+        if let Some(v) = map.get("registers") {
+            f.registers = texts(v, "registers")?;
+        }
+        if let Some(v) = map.get("bands") {
+            for (path, item) in each(v, "bands")? {
+                let m = object(item, &path, &["column", "in"])?;
+                let column = text(required(m, &path, "column")?, &join(&path, "column"))?;
+                let set = non_empty_texts(required(m, &path, "in")?, &join(&path, "in"), "band")?;
+                f.bands.push((column, set));
+            }
+        }
+        if let Some(v) = map.get("scores") {
+            for (path, item) in each(v, "scores")? {
+                let m = object(item, &path, &["column", "at_least"])?;
+                let column = text(required(m, &path, "column")?, &join(&path, "column"))?;
+                let t = number(required(m, &path, "at_least")?, &join(&path, "at_least"))?;
+                f.thresholds.push((column, t));
+            }
+        }
+        if let Some(v) = map.get("not_on_caseload") {
+            f.caseload_column = Some(text(v, "not_on_caseload")?);
+        }
+        if let Some(v) = map.get("not_on_caseload_ids") {
+            f.caseload_ids = Some(texts(v, "not_on_caseload_ids")?);
+        }
+        if let Some(v) = map.get("no_contact") {
+            let m = object(v, "no_contact", &["column", "days", "index_date"])?;
+            let column = text(required(m, "no_contact", "column")?, "no_contact.column")?;
+            let days = whole(required(m, "no_contact", "days")?, "no_contact.days")?;
+            let index = date(
+                required(m, "no_contact", "index_date")?,
+                "no_contact.index_date",
+            )?;
+            f.no_contact = Some((column, days, index));
+        }
+        if let Some(v) = map.get("sort_by") {
+            f.sort_by = Some(text(v, "sort_by")?);
+        }
+        if let Some(v) = map.get("labels") {
+            let Value::Object(labels) = v else {
+                return Err(spec_err("labels", "must be an object of column: label"));
+            };
+            for (column, label) in labels {
+                let shown: String = column.chars().take(40).collect();
+                let label = text(label, &format!("labels.{shown}"))?;
+                f = f.label(column, &label);
+            }
+        }
+        Ok(f)
+    }
+
+    /// The filter in the JSON form [`CohortFilter::from_json`] reads.
+    ///
+    /// ```
+    /// use carecoord::risk::CohortFilter;
+    /// let f = CohortFilter::new().band_in("efi_band", ["severe"]).label("efi_band", "eFI");
+    /// assert_eq!(CohortFilter::from_json(&f.to_json())?, f);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut m = Map::new();
+        if let Some(c) = &self.id_column {
+            m.insert("id_column".into(), json!(c));
+        }
+        if let Some((c, lo, hi)) = &self.age {
+            m.insert("age".into(), json!({"column": c, "min": lo, "max": hi}));
+        }
+        if let Some((c, set)) = &self.practice {
+            m.insert("practice".into(), json!({"column": c, "in": set}));
+        }
+        if !self.registers.is_empty() {
+            m.insert("registers".into(), json!(self.registers));
+        }
+        if !self.bands.is_empty() {
+            let bands: Vec<Value> = self
+                .bands
+                .iter()
+                .map(|(c, set)| json!({"column": c, "in": set}))
+                .collect();
+            m.insert("bands".into(), Value::Array(bands));
+        }
+        if !self.thresholds.is_empty() {
+            let scores: Vec<Value> = self
+                .thresholds
+                .iter()
+                .map(|(c, t)| json!({"column": c, "at_least": t}))
+                .collect();
+            m.insert("scores".into(), Value::Array(scores));
+        }
+        if let Some(c) = &self.caseload_column {
+            m.insert("not_on_caseload".into(), json!(c));
+        }
+        if let Some(ids) = &self.caseload_ids {
+            m.insert("not_on_caseload_ids".into(), json!(ids));
+        }
+        if let Some((c, days, index)) = &self.no_contact {
+            m.insert(
+                "no_contact".into(),
+                json!({"column": c, "days": days, "index_date": index.format("%Y-%m-%d").to_string()}),
+            );
+        }
+        if let Some(c) = &self.sort_by {
+            m.insert("sort_by".into(), json!(c));
+        }
+        if !self.labels.is_empty() {
+            let labels: Map<String, Value> = self
+                .labels
+                .iter()
+                .map(|(c, l)| (c.clone(), json!(l)))
+                .collect();
+            m.insert("labels".into(), Value::Object(labels));
+        }
+        Value::Object(m).to_string()
     }
 }
 
@@ -931,6 +1417,202 @@ mod tests {
         assert_eq!(fmt_num(0.388_888), "0.389");
         assert_eq!(fmt_num(0.5), "0.5");
         assert_eq!(fmt_num(-3.0), "-3");
+    }
+
+    /// `b` split into chunks of `size` rows.
+    fn chunks(b: &RecordBatch, size: usize) -> Vec<RecordBatch> {
+        (0..b.num_rows())
+            .step_by(size)
+            .map(|o| b.slice(o, size.min(b.num_rows() - o)))
+            .collect()
+    }
+
+    fn review() -> CohortFilter {
+        CohortFilter::new()
+            .age_between("age", 75, 120)
+            .band_in("efi_band", ["moderate", "severe"])
+            .label("efi_band", "eFI")
+            .not_on_caseload("on_caseload")
+            .no_contact_for_days("last_contact", 90, index())
+            .sort_by_score("lace")
+    }
+
+    #[test]
+    fn batches_give_the_same_list_as_one_batch() {
+        let one = review().apply(&people()).unwrap();
+        for size in 1..=6 {
+            let parts = chunks(&people(), size);
+            assert_eq!(parts.len(), 6usize.div_ceil(size));
+            let many = review().apply_batches(&parts).unwrap();
+            assert_eq!(many, one, "chunks of {size}");
+        }
+        // The hand-checked list of `locality_review_list`: p1 (row 0), p5 (row 4), p2 (row 1).
+        let picked = review().select(&chunks(&people(), 4)).unwrap();
+        assert_eq!(
+            picked,
+            vec![
+                CohortMatch {
+                    row: 0,
+                    reasons: "age 82; eFI severe; no contact 120 days".into()
+                },
+                CohortMatch {
+                    row: 4,
+                    reasons: "age 79; eFI Severe; no contact 90 days".into()
+                },
+                CohortMatch {
+                    row: 1,
+                    reasons: "age 91; eFI moderate; never contacted".into()
+                },
+            ]
+        );
+        assert!(matches!(
+            review().apply_batches(&[]),
+            Err(RiskError::InvalidOption {
+                option: "batches",
+                ..
+            })
+        ));
+        // A second batch with another schema.
+        let other = RecordBatch::try_from_iter([(
+            "patient_id",
+            Arc::new(StringArray::from(vec!["z"])) as ArrayRef,
+        )])
+        .unwrap();
+        assert!(matches!(
+            CohortFilter::new().apply_batches(&[people(), other]),
+            Err(RiskError::Arrow(m)) if m.starts_with("batch 1:")
+        ));
+        // Dictionaries that differ between batches come out as text.
+        let dict = |v: Vec<&str>| {
+            let d: DictionaryArray<Int32Type> = v.into_iter().collect();
+            RecordBatch::try_from_iter([
+                (
+                    "patient_id",
+                    Arc::new(StringArray::from(vec!["a"])) as ArrayRef,
+                ),
+                ("practice", Arc::new(d) as _),
+            ])
+            .unwrap()
+        };
+        let out = CohortFilter::new()
+            .apply_batches(&[dict(vec!["SYN001"]), dict(vec!["SYN002"])])
+            .unwrap();
+        assert_eq!(out.schema().field(1).data_type(), &DataType::Utf8);
+        assert_eq!(strs(&out, "practice"), ["SYN001", "SYN002"]);
+    }
+
+    const SPEC: &str = r#"{"id_column": "patient_id",
+        "age": {"column": "age", "min": 75, "max": 120},
+        "practice": {"column": "practice", "in": ["SYN001"]},
+        "registers": ["palliative"],
+        "bands": [{"column": "efi_band", "in": ["moderate", "severe"]}],
+        "scores": [{"column": "lace", "at_least": 10}],
+        "not_on_caseload": "on_caseload",
+        "not_on_caseload_ids": ["p3"],
+        "no_contact": {"column": "last_contact", "days": 90, "index_date": "2026-11-23"},
+        "sort_by": "lace",
+        "labels": {"efi_band": "eFI", "palliative": "palliative register"}}"#;
+
+    #[test]
+    fn json_form() {
+        let f = CohortFilter::from_json(SPEC).unwrap();
+        let built = CohortFilter::new()
+            .id_column("patient_id")
+            .age_between("age", 75, 120)
+            .practice_in("practice", ["SYN001"])
+            .on_register("palliative")
+            .band_in("efi_band", ["moderate", "severe"])
+            .score_at_least("lace", 10.0)
+            .not_on_caseload("on_caseload")
+            .not_on_caseload_ids(["p3"])
+            .no_contact_for_days("last_contact", 90, index())
+            .sort_by_score("lace");
+        let labelled = |f: CohortFilter| {
+            f.label("efi_band", "eFI")
+                .label("palliative", "palliative register")
+        };
+        assert_eq!(
+            f.apply(&people()).unwrap(),
+            labelled(built.clone()).apply(&people()).unwrap()
+        );
+        // p1 only: 82, SYN001, palliative, severe, lace 12, not on caseload, 120 days.
+        assert_eq!(
+            strs(&f.apply(&people()).unwrap(), "reasons"),
+            ["age 82; palliative register; eFI severe; lace 12; no contact 120 days"]
+        );
+        assert_eq!(
+            CohortFilter::from_json(&f.to_json()).unwrap().to_json(),
+            f.to_json()
+        );
+        assert_eq!(CohortFilter::from_json("{}").unwrap(), CohortFilter::new());
+        assert_eq!(
+            CohortFilter::from_json(r#"{"age": {"column": "age"}}"#).unwrap(),
+            CohortFilter::new().age_between("age", 0, u32::MAX)
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_path() {
+        let path = |json: &str| match CohortFilter::from_json(json) {
+            Err(RiskError::CohortSpec { path, reason }) => {
+                assert!(!reason.contains("SYN9"), "{reason}");
+                path
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(path("{"), "$");
+        assert_eq!(path("[]"), "$");
+        assert_eq!(path(r#"{"agee": 1}"#), "agee");
+        assert_eq!(
+            path(r#"{"age": {"column": "age", "min": 80, "max": 70}}"#),
+            "age.min"
+        );
+        assert_eq!(path(r#"{"age": {"column": "age", "min": -1}}"#), "age.min");
+        assert_eq!(path(r#"{"age": {"min": 1}}"#), "age.column");
+        assert_eq!(path(r#"{"age": 75}"#), "age");
+        assert_eq!(
+            path(r#"{"practice": {"column": "p", "in": []}}"#),
+            "practice.in"
+        );
+        assert_eq!(
+            path(r#"{"practice": {"column": "p", "in": ["SYN9", 7]}}"#),
+            "practice.in[1]"
+        );
+        assert_eq!(path(r#"{"registers": "palliative"}"#), "registers");
+        assert_eq!(
+            path(
+                r#"{"bands": [{"column": "b", "in": ["x"]}, {"column": "c", "in": ["y"], "label": "z"}]}"#
+            ),
+            "bands[1].label"
+        );
+        assert_eq!(
+            path(r#"{"scores": [{"column": "lace", "at_least": "ten"}]}"#),
+            "scores[0].at_least"
+        );
+        assert_eq!(
+            path(r#"{"scores": [{"column": "lace"}]}"#),
+            "scores[0].at_least"
+        );
+        assert_eq!(path(r#"{"not_on_caseload": ""}"#), "not_on_caseload");
+        assert_eq!(
+            path(r#"{"no_contact": {"column": "c", "days": 90, "index_date": "23/11/2026"}}"#),
+            "no_contact.index_date"
+        );
+        assert_eq!(
+            path(r#"{"no_contact": {"column": "c", "index_date": "2026-11-23"}}"#),
+            "no_contact.days"
+        );
+        assert_eq!(path(r#"{"labels": {"efi_band": 3}}"#), "labels.efi_band");
+        assert_eq!(path(r#"{"labels": ["eFI"]}"#), "labels");
+        let e = CohortFilter::from_json(r#"{"sort": "lace"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "cohort filter specification at `sort`: unknown field; expected one of `id_column`"
+            ),
+            "{e}"
+        );
     }
 
     proptest! {

@@ -31,8 +31,8 @@ use arrow_schema::{DataType, Field};
 
 use super::codes::{CategorySet, CodeHead, Instrument, TABLES};
 use super::explain::{self, Cats, Hit, Spec, Weights};
-use super::input::{Field as InputField, LongTable, RowAt, ScoreOptions};
-use super::output::{self, bool_column, patient_array, patient_field, Meta, ScoreResult};
+use super::input::{Field as InputField, LongTable, RowAt, ScoreOptions, Walk};
+use super::output::{self, bool_columns, patient_array, patient_field, Meta, ScoreResult};
 use super::RiskError;
 use crate::ids::{Icd10Code, Icd10Error};
 
@@ -426,48 +426,17 @@ fn score_batches(
     let table = LongTable::new(batches, &opts.columns, opts.window.as_ref())?;
     let with_age = table.has_age();
 
-    let mut masks: Vec<u32> = Vec::new();
-    let mut ages: Vec<Option<u32>> = Vec::new();
-    let mut hits: Vec<Hit> = Vec::new();
     let explain = opts.explain;
-    let mut visit = |at: RowAt, p: u32, m: u32, _date: Option<i32>| {
-        if m != 0 {
-            let i = p as usize;
-            if i >= masks.len() {
-                masks.resize(i + 1, 0);
-            }
-            masks[i] |= m;
-            if explain {
-                if let Some(code) = table.code_at(at).and_then(|s| Icd10Code::parse(s).ok()) {
-                    hits.push(Hit {
-                        row: at.row,
-                        patient: p,
-                        cats: m,
-                        code,
-                    });
-                }
-            }
-        }
-    };
     let parse = |s: &str| CodeHead::parse(s).map(|h| t.index.lookup_head(h));
-    let walk = if with_age {
-        let check = |at: RowAt, p: u32| {
-            let i = p as usize;
-            if i >= ages.len() {
-                ages.resize(i + 1, None);
-            }
-            match table.age(at) {
-                Some(a) if a < 0 => Err((InputField::Age, "negative_age")),
-                Some(a) => {
-                    ages[i].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
-                    Ok(())
-                }
-                None => Ok(()),
-            }
-        };
-        table.walk(parse, check, &mut visit)
+    // Sorted input without explanations: one fused parallel pass.
+    let folded = if explain {
+        None
     } else {
-        table.walk(parse, |_, _| Ok(()), &mut visit)
+        table.fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
+    };
+    let (walk, mut masks, mut ages, hits) = match folded {
+        Some(f) => (f.walk, f.acc, f.ages, Vec::new()),
+        None => walk_masks(&table, parse, explain, with_age),
     };
     let n = walk.patients.len();
     masks.resize(n, 0);
@@ -507,11 +476,9 @@ fn score_batches(
             Arc::new(Int32Array::from(comorbidity)),
         ));
     }
-    for (c, key) in t.keys.iter().enumerate() {
-        cols.push((
-            Field::new(*key, DataType::Boolean, false),
-            bool_column(n, |p| masks[p] & (1 << c) != 0),
-        ));
+    let flags = bool_columns(n, t.keys.len(), |p| u128::from(masks[p]));
+    for (key, flag) in t.keys.iter().zip(flags) {
+        cols.push((Field::new(*key, DataType::Boolean, false), flag));
     }
     let scores = output::batch(cols, metadata.clone())?;
     let rejects = output::rejects_batch(&table, &walk, metadata.clone())?;
@@ -534,6 +501,58 @@ fn score_batches(
         explanations,
         counts: walk.counts,
     })
+}
+
+/// The general walk of [`score_batches`] (unsorted input, or explanations wanted): category
+/// masks, first ages and, with `explain`, the rows that hit a category.
+fn walk_masks<'b>(
+    table: &LongTable<'b>,
+    parse: impl Fn(&'b str) -> Result<u32, &'static str> + Sync,
+    explain: bool,
+    with_age: bool,
+) -> (Walk, Vec<u32>, Vec<Option<u32>>, Vec<Hit>) {
+    let mut masks: Vec<u32> = Vec::new();
+    let mut ages: Vec<Option<u32>> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut visit = |at: RowAt, p: u32, m: u32, _date: Option<i32>| {
+        if m != 0 {
+            let i = p as usize;
+            if i >= masks.len() {
+                masks.resize(i + 1, 0);
+            }
+            masks[i] |= m;
+            if explain {
+                if let Some(code) = table.code_at(at).and_then(|s| Icd10Code::parse(s).ok()) {
+                    hits.push(Hit {
+                        row: at.row,
+                        patient: p,
+                        cats: m,
+                        code,
+                    });
+                }
+            }
+        }
+    };
+    let walk = if with_age {
+        let check = |at: RowAt, p: u32| {
+            let i = p as usize;
+            if i >= ages.len() {
+                ages.resize(i + 1, None);
+            }
+            match table.age(at) {
+                Some(a) if a < 0 => Err((InputField::Age, "negative_age")),
+                Some(a) => {
+                    ages[i].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
+                    Ok(())
+                }
+                None => Ok(()),
+            }
+        };
+        table.walk(parse, check, &mut visit)
+    } else {
+        table.walk(parse, |_, _| Ok(()), &mut visit)
+    };
+    (walk, masks, ages, hits)
 }
 
 #[cfg(test)]
@@ -1338,92 +1357,6 @@ mod tests {
         let rows = e.column_by_name("rows").unwrap().as_list::<i32>();
         let r0 = rows.value(0);
         assert_eq!(r0.as_primitive::<UInt64Type>().values(), &[1, 2, 4]);
-    }
-
-    /// 10 million synthetic rows (1M patients x 10 codes) in 10 batches, Utf8 ids and dotted
-    /// codes drawn from the mapping tables plus unrelated codes; `shuffle` spreads each
-    /// patient's rows over the table instead of keeping them together.
-    pub(crate) fn synthetic_10m(shuffle: bool) -> Vec<RecordBatch> {
-        use arrow_array::builder::StringBuilder;
-        let t = &TABLES;
-        let mut pool: Vec<String> = t
-            .charlson
-            .prefixes
-            .iter()
-            .chain(&t.elixhauser.prefixes)
-            .map(|p| p.1.to_owned())
-            .chain(t.hfrs.groups.iter().map(|g| (*g).to_owned()))
-            .collect();
-        pool.extend(["J45", "K21", "M54", "R10", "Z00", "H25", "L40", "N40"].map(String::from));
-        let pool: Vec<String> = pool
-            .iter()
-            .map(|p| match p.len() {
-                3 => format!("{p}.1"),
-                _ => format!("{}.{}", &p[..3], &p[3..]),
-            })
-            .collect();
-        let (patients, per) = (1_000_000u64, 10u64);
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        (0..10)
-            .map(|b| {
-                let rows = patients * per / 10;
-                let mut pid = StringBuilder::with_capacity(rows as usize, rows as usize * 8);
-                let mut code = StringBuilder::with_capacity(rows as usize, rows as usize * 5);
-                for r in 0..rows {
-                    let global = b * rows + r;
-                    let p = if shuffle {
-                        next() % patients
-                    } else {
-                        global / per
-                    };
-                    pid.append_value(format!("P{p:07}"));
-                    code.append_value(&pool[(next() % pool.len() as u64) as usize]);
-                }
-                RecordBatch::try_from_iter([
-                    ("patient_id", Arc::new(pid.finish()) as ArrayRef),
-                    ("code", Arc::new(code.finish()) as ArrayRef),
-                ])
-                .unwrap()
-            })
-            .collect()
-    }
-
-    // Manual performance smoke run, not a timing assertion (timing belongs in benches):
-    // cargo test --release -p carecoord --lib risk::comorbidity::tests::perf_10m -- --ignored --nocapture
-    #[test]
-    #[ignore = "10M rows; run by hand in release mode"]
-    fn perf_10m_rows() {
-        for shuffle in [false, true] {
-            let batches = synthetic_10m(shuffle);
-            for explain in [false, true] {
-                let opts = ScoreOptions {
-                    explain,
-                    ..ScoreOptions::default()
-                };
-                let t0 = std::time::Instant::now();
-                let c = charlson(&batches, CharlsonWeights::Charlson1987, &opts).unwrap();
-                let t1 = std::time::Instant::now();
-                let e = elixhauser(&batches, &opts).unwrap();
-                let t2 = std::time::Instant::now();
-                let h = crate::risk::hfrs(&batches, &opts).unwrap();
-                let t3 = std::time::Instant::now();
-                assert_eq!(c.counts.rows_in, 10_000_000);
-                assert!(c.counts.is_balanced() && e.counts.is_balanced() && h.counts.is_balanced());
-                eprintln!(
-                    "shuffle={shuffle} explain={explain}: charlson {:?}, elixhauser {:?}, hfrs {:?} ({} patients)",
-                    t1 - t0,
-                    t2 - t1,
-                    t3 - t2,
-                    c.counts.patients
-                );
-            }
-        }
     }
 
     // Scores of random code lists: a mix of category codes, other codes and noise.

@@ -26,7 +26,7 @@ use arrow_schema::{DataType, Field};
 use super::codes::{CodeHead, HfrsGroups, TABLES};
 use super::explain::{self, Cats, Hit, Spec, Weights};
 use super::input::{LongTable, RowAt, ScoreOptions};
-use super::output::{self, bool_column, patient_array, patient_field, Meta, ScoreResult};
+use super::output::{self, bool_columns, patient_array, patient_field, Meta, ScoreResult};
 use super::RiskError;
 use crate::ids::{Icd10Code, Icd10Error};
 
@@ -195,33 +195,56 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
     columns.age = None;
     let table = LongTable::new(batches, &columns, opts.window.as_ref())?;
 
-    let mut groups: Vec<u128> = Vec::new();
-    let mut hits: Vec<Hit> = Vec::new();
     let explain = opts.explain;
-    let walk = table.walk(
-        |s| CodeHead::parse(s).map(|h| t.group(h)),
-        |_, _| Ok(()),
-        |at: RowAt, p: u32, g: u8, _date: Option<i32>| {
-            if g != 0 {
-                let i = p as usize;
-                if i >= groups.len() {
-                    groups.resize(i + 1, 0);
+    let parse = |s: &str| CodeHead::parse(s).map(|h| t.group(h));
+    // Sorted input without explanations: one fused parallel pass.
+    let folded = if explain {
+        None
+    } else {
+        table.fold_sorted(
+            parse,
+            |a: &mut u128, g: u8| {
+                if g != 0 {
+                    *a |= 1u128 << (g - 1);
                 }
-                let bit = 1u128 << (g - 1);
-                groups[i] |= bit;
-                if explain {
-                    if let Some(code) = table.code_at(at).and_then(|s| Icd10Code::parse(s).ok()) {
-                        hits.push(Hit {
-                            row: at.row,
-                            patient: p,
-                            cats: u32::from(g),
-                            code,
-                        });
+            },
+            |a, b| *a |= b,
+        )
+    };
+    let (walk, mut groups, hits) = match folded {
+        Some(f) => (f.walk, f.acc, Vec::new()),
+        None => {
+            let mut groups: Vec<u128> = Vec::new();
+            let mut hits: Vec<Hit> = Vec::new();
+            let walk = table.walk(
+                parse,
+                |_, _| Ok(()),
+                |at: RowAt, p: u32, g: u8, _date: Option<i32>| {
+                    if g != 0 {
+                        let i = p as usize;
+                        if i >= groups.len() {
+                            groups.resize(i + 1, 0);
+                        }
+                        let bit = 1u128 << (g - 1);
+                        groups[i] |= bit;
+                        if explain {
+                            if let Some(code) =
+                                table.code_at(at).and_then(|s| Icd10Code::parse(s).ok())
+                            {
+                                hits.push(Hit {
+                                    row: at.row,
+                                    patient: p,
+                                    cats: u32::from(g),
+                                    code,
+                                });
+                            }
+                        }
                     }
-                }
-            }
-        },
-    );
+                },
+            );
+            (walk, groups, hits)
+        }
+    };
     let n = walk.patients.len();
     groups.resize(n, 0);
 
@@ -255,11 +278,9 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
             Arc::new(band.finish()),
         ),
     ];
-    for (g, code3) in t.groups.iter().enumerate() {
-        cols.push((
-            Field::new(*code3, DataType::Boolean, false),
-            bool_column(n, |p| groups[p] & (1 << g) != 0),
-        ));
+    let flags = bool_columns(n, t.groups.len(), |p| groups[p]);
+    for (code3, flag) in t.groups.iter().zip(flags) {
+        cols.push((Field::new(*code3, DataType::Boolean, false), flag));
     }
     let scores = output::batch(cols, metadata.clone())?;
     let rejects = output::rejects_batch(&table, &walk, metadata.clone())?;

@@ -30,6 +30,8 @@ use arrow_array::{
 use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, Datelike, NaiveDate};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use super::output::RowCounts;
@@ -605,6 +607,192 @@ impl<'b> LongTable<'b> {
         }
     }
 
+    /// Fold every row into a per-patient accumulator in one parallel pass, for input sorted
+    /// by patient; `None` as soon as a patient id is out of order (the caller then uses
+    /// [`LongTable::walk`], which groups unsorted input).
+    ///
+    /// Same rows, rejects (same precedence), counts and patient numbering as `walk` with the
+    /// scores' row check (`negative_age`, first non-null age per patient), but each chunk of
+    /// rows is parsed, grouped and folded by one thread with no per-row buffer, and chunk
+    /// results are stitched in row order (`merge` joins a patient whose rows straddle two
+    /// chunks). `add(acc, value)` receives every scored row.
+    pub(crate) fn fold_sorted<C: Copy, A>(
+        &self,
+        parse: impl Fn(&'b str) -> Result<C, &'static str> + Sync,
+        add: impl Fn(&mut A, C) + Sync,
+        merge: impl Fn(&mut A, A),
+    ) -> Option<Folded<A>>
+    where
+        A: Copy + Default + Send,
+    {
+        match self.patient_type {
+            DataType::Int32 | DataType::Int64 => {
+                self.fold_keyed(PatientCol::int_key, &parse, &add, merge)
+            }
+            _ => self.fold_keyed(PatientCol::str_key, &parse, &add, merge),
+        }
+    }
+
+    fn fold_keyed<K: PatientKey, C: Copy, A: Copy + Default + Send>(
+        &self,
+        key_at: impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync,
+        parse: &(impl Fn(&'b str) -> Result<C, &'static str> + Sync),
+        add: &(impl Fn(&mut A, C) + Sync),
+        merge: impl Fn(&mut A, A),
+    ) -> Option<Folded<A>> {
+        let with_age = self.has_age();
+        let unsorted = AtomicBool::new(false);
+        let mut ranges = Vec::new();
+        for (b, cols) in self.batches.iter().enumerate() {
+            let mut start = 0;
+            while start < cols.len {
+                let end = (start + CHUNK_ROWS).min(cols.len);
+                ranges.push((b, start, end));
+                start = end;
+            }
+        }
+        let chunks: Vec<Option<FoldChunk<K, A>>> = ranges
+            .into_par_iter()
+            .map(|(b, start, end)| {
+                if unsorted.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let cols = &self.batches[b];
+                let offset = self.offsets[b];
+                let window = self.window.zip(cols.date);
+                let mut ch = FoldChunk::<K, A>::default();
+                let mut cache = ParseCache::<C>::new();
+                let mut prev: Option<K> = None;
+                for i in start..end {
+                    let at = RowAt {
+                        row: offset + i as u64,
+                        batch: b as u32,
+                        index: i as u32,
+                    };
+                    let mut reject = |field, reason| ch.rejects.push(Reject { at, field, reason });
+                    let Some(key) = key_at(cols.patient, i) else {
+                        reject(Field::Patient, "null_patient");
+                        continue;
+                    };
+                    match prev {
+                        Some(pk) if pk == key => {}
+                        Some(pk) if key < pk => {
+                            unsorted.store(true, Ordering::Relaxed);
+                            return None;
+                        }
+                        _ => {
+                            ch.firsts.push(at);
+                            ch.acc.push(A::default());
+                            if with_age {
+                                ch.ages.push(None);
+                            }
+                            ch.first_key.get_or_insert(key);
+                            prev = Some(key);
+                        }
+                    }
+                    let p = ch.acc.len() - 1;
+                    if with_age {
+                        match cols.age.and_then(|a| a.get(i)) {
+                            Some(a) if a < 0 => {
+                                reject(Field::Age, "negative_age");
+                                continue;
+                            }
+                            Some(a) => {
+                                ch.ages[p].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
+                            }
+                            None => {}
+                        }
+                    }
+                    let Some(text) = cols.code.get(i) else {
+                        reject(Field::Code, "null_code");
+                        continue;
+                    };
+                    let value = match cache.get(text, parse) {
+                        Ok(v) => v,
+                        Err(reason) => {
+                            reject(Field::Code, reason);
+                            continue;
+                        }
+                    };
+                    if let Some(((lo, hi), dc)) = window {
+                        match dc.days(i) {
+                            Ok(Some(d)) if d < lo || d > hi => {
+                                ch.excluded += 1;
+                                continue;
+                            }
+                            Ok(Some(_)) => {}
+                            Ok(None) => {
+                                reject(Field::Date, "null_date");
+                                continue;
+                            }
+                            Err(reason) => {
+                                reject(Field::Date, reason);
+                                continue;
+                            }
+                        }
+                    }
+                    ch.scored += 1;
+                    add(&mut ch.acc[p], value);
+                }
+                ch.last_key = prev;
+                Some(ch)
+            })
+            .collect();
+
+        // Stitch the chunks in row order.
+        let mut out = Folded {
+            walk: Walk {
+                patients: Vec::new(),
+                rejects: Vec::new(),
+                counts: RowCounts::default(),
+            },
+            acc: Vec::new(),
+            ages: Vec::new(),
+        };
+        let (mut scored, mut excluded) = (0usize, 0usize);
+        let mut last: Option<K> = None;
+        for ch in chunks {
+            let ch = ch?;
+            let mut skip = 0;
+            if let (Some(l), Some(f)) = (last, ch.first_key) {
+                if f < l {
+                    return None;
+                }
+                if f == l {
+                    // The patient continues from the previous chunk.
+                    skip = 1;
+                    let a = out.acc.last_mut()?;
+                    merge(a, ch.acc[0]);
+                    if with_age {
+                        let age = out.ages.last_mut()?;
+                        if age.is_none() {
+                            *age = ch.ages[0];
+                        }
+                    }
+                }
+            }
+            out.walk.patients.extend_from_slice(&ch.firsts[skip..]);
+            out.acc.extend_from_slice(&ch.acc[skip..]);
+            if with_age {
+                out.ages.extend_from_slice(&ch.ages[skip..]);
+            }
+            out.walk.rejects.extend_from_slice(&ch.rejects);
+            scored += ch.scored;
+            excluded += ch.excluded;
+            if ch.last_key.is_some() {
+                last = ch.last_key;
+            }
+        }
+        out.walk.counts = RowCounts {
+            rows_in: self.rows,
+            rows_scored: scored,
+            rows_excluded: excluded,
+            rows_rejected: out.walk.rejects.len(),
+            patients: out.walk.patients.len(),
+        };
+        Some(out)
+    }
+
     /// Phase one: codes (and dates, with a window) of every row, in parallel chunks.
     fn parse_chunks<C: Copy + Default + Send>(
         &self,
@@ -1035,6 +1223,92 @@ impl IdTable {
     }
 }
 
+/// A small direct-mapped memo of `parse` for codes of at most 8 bytes: a long table repeats a
+/// few thousand distinct codes millions of times, and a hit costs one multiply and one
+/// compare instead of cleaning and looking up the code again. Only successful parses are
+/// kept (rejects always go through `parse`, which names the reason).
+struct ParseCache<C> {
+    slots: Vec<(u64, u8, Option<C>)>,
+}
+
+impl<C: Copy> ParseCache<C> {
+    const BITS: u32 = 12;
+
+    fn new() -> Self {
+        Self {
+            slots: vec![(0, 0, None); 1 << Self::BITS],
+        }
+    }
+
+    #[inline]
+    fn get<'s>(
+        &mut self,
+        text: &'s str,
+        parse: impl Fn(&'s str) -> Result<C, &'static str>,
+    ) -> Result<C, &'static str> {
+        let b = text.as_bytes();
+        if b.is_empty() || b.len() > 8 {
+            return parse(text);
+        }
+        // Length 4-8: the first and the last four bytes (they overlap below 8) and the length
+        // determine the text; shorter texts are packed byte by byte.
+        let key = match (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+            (Some(lo), Some(hi)) => {
+                u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << 32
+            }
+            _ => b
+                .iter()
+                .enumerate()
+                .fold(0u64, |k, (i, &c)| k | u64::from(c) << (8 * i)),
+        };
+        let len = b.len() as u8;
+        let h = (key ^ u64::from(len)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS);
+        let slot = &mut self.slots[h as usize];
+        if let (true, Some(v)) = (slot.0 == key && slot.1 == len, slot.2) {
+            return Ok(v);
+        }
+        let v = parse(text)?;
+        *slot = (key, len, Some(v));
+        Ok(v)
+    }
+}
+
+/// The result of [`LongTable::fold_sorted`]: the walk's bookkeeping, one accumulator per
+/// patient and, with an age column, each patient's first non-null age.
+pub(crate) struct Folded<A> {
+    pub(crate) walk: Walk,
+    pub(crate) acc: Vec<A>,
+    /// Empty without an age column.
+    pub(crate) ages: Vec<Option<u32>>,
+}
+
+/// One chunk's share of a fold: its local patients in order, and the ids at both ends.
+struct FoldChunk<K, A> {
+    firsts: Vec<RowAt>,
+    acc: Vec<A>,
+    ages: Vec<Option<u32>>,
+    rejects: Vec<Reject>,
+    scored: usize,
+    excluded: usize,
+    first_key: Option<K>,
+    last_key: Option<K>,
+}
+
+impl<K, A> Default for FoldChunk<K, A> {
+    fn default() -> Self {
+        Self {
+            firsts: Vec::new(),
+            acc: Vec::new(),
+            ages: Vec::new(),
+            rejects: Vec::new(),
+            scored: 0,
+            excluded: 0,
+            first_key: None,
+            last_key: None,
+        }
+    }
+}
+
 /// Rows per parallel parsing chunk.
 const CHUNK_ROWS: usize = 1 << 16;
 
@@ -1177,6 +1451,138 @@ mod tests {
         assert_eq!(walk.counts.rows_excluded, 1);
         assert_eq!(walk.counts.rows_scored, 1);
         assert_eq!(t.field_name(Field::Date), "d");
+    }
+
+    /// `fold_sorted` gives what `walk` gives (patients, rejects, counts, per-patient ORs and
+    /// first ages) on sorted input with every kind of reject, a window, several batches and
+    /// patients straddling chunk boundaries; and `None` on unsorted input.
+    #[test]
+    fn fold_sorted_matches_walk() {
+        use arrow_array::builder::{Int64Builder, StringBuilder};
+        let n = 3 * CHUNK_ROWS + 1234;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut pid, mut code, mut age) = (
+            StringBuilder::new(),
+            StringBuilder::new(),
+            Int64Builder::new(),
+        );
+        let mut days = Vec::with_capacity(n);
+        let mut p = 0u64;
+        for _ in 0..n {
+            // Runs of 1-40 rows; a long run crosses a chunk boundary now and then.
+            if next() % 9 == 0 {
+                p += 1;
+            }
+            let r = next();
+            if r % 101 == 0 {
+                pid.append_null();
+            } else {
+                pid.append_value(format!("p{p:08}"));
+            }
+            match r % 53 {
+                0 => code.append_null(),
+                1 => code.append_value("bad"),
+                _ => code.append_value(format!("c{}", r % 7)),
+            }
+            match r % 37 {
+                0 => age.append_null(),
+                1 => age.append_value(-1),
+                _ => age.append_value((p % 90) as i64 + (r % 3) as i64),
+            }
+            days.push(if r % 41 == 0 {
+                None
+            } else {
+                Some((r % 30) as i32)
+            });
+        }
+        let b = batch(vec![
+            ("patient_id", Arc::new(pid.finish()) as ArrayRef),
+            ("code", Arc::new(code.finish())),
+            ("age", Arc::new(age.finish())),
+            ("d", Arc::new(Date32Array::from(days))),
+        ]);
+        let window = Window {
+            index_date: NaiveDate::from_ymd_opt(1970, 1, 21).unwrap(),
+            lookback_days: 12,
+        };
+        let parse = |s: &str| {
+            if s == "bad" {
+                Err("bad_code")
+            } else {
+                Ok(1u32 << (s.as_bytes()[1] - b'0'))
+            }
+        };
+        for batches in [vec![b.clone()], split3(b.clone())] {
+            for window in [None, Some(&window)] {
+                let cols = LongInput {
+                    age: Some("age"),
+                    date: Some("d"),
+                    ..LongInput::default()
+                };
+                let t = LongTable::new(&batches, &cols, window).unwrap();
+                let (mut masks, mut ages) = (Vec::<u32>::new(), Vec::<Option<u32>>::new());
+                let mut check = |at: RowAt, p: u32| {
+                    let i = p as usize;
+                    if i >= ages.len() {
+                        ages.resize(i + 1, None);
+                    }
+                    match t.age(at) {
+                        Some(a) if a < 0 => Err((Field::Age, "negative_age")),
+                        Some(a) => {
+                            ages[i].get_or_insert(a as u32);
+                            Ok(())
+                        }
+                        None => Ok(()),
+                    }
+                };
+                let walk = t.walk(parse, &mut check, |_, p, m, _| {
+                    let i = p as usize;
+                    if i >= masks.len() {
+                        masks.resize(i + 1, 0);
+                    }
+                    masks[i] |= m;
+                });
+                masks.resize(walk.patients.len(), 0);
+                ages.resize(walk.patients.len(), None);
+                let f = t
+                    .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
+                    .expect("sorted input folds");
+                assert_eq!(f.walk.counts, walk.counts);
+                assert!(f.walk.counts.is_balanced());
+                assert_eq!(f.walk.patients, walk.patients);
+                let key = |r: &Reject| (r.at, r.field, r.reason);
+                assert_eq!(
+                    f.walk.rejects.iter().map(key).collect::<Vec<_>>(),
+                    walk.rejects.iter().map(key).collect::<Vec<_>>()
+                );
+                assert_eq!(f.acc, masks);
+                assert_eq!(f.ages, ages);
+                assert!(walk.counts.rows_rejected > 0 && walk.counts.rows_scored > 0);
+            }
+        }
+        // A run out of order, far from the first chunk: no fold.
+        let ids = Int64Array::from_iter_values((0..n as i64).map(|i| {
+            if i == n as i64 - 5 {
+                0
+            } else {
+                i / 4
+            }
+        }));
+        let b = batch(vec![
+            ("patient_id", Arc::new(ids) as ArrayRef),
+            ("code", Arc::new(StringArray::from(vec!["c1"; n]))),
+        ]);
+        let batches = [b];
+        let t = LongTable::new(&batches, &LongInput::default(), None).unwrap();
+        assert!(t
+            .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
+            .is_none());
     }
 
     /// Naive first-appearance numbering, for comparison.

@@ -23,6 +23,16 @@
 //! Scalar helpers score one patient without Arrow: [`charlson_for_codes`],
 //! [`elixhauser_for_codes`], [`hfrs_for_codes`].
 //!
+//! ## Patient-level tables
+//!
+//! [`ModelSpec`] (custom linear or logistic models from JSON), [`tiers_table`] (population
+//! tiers) and [`CohortFilter`] (case finding for an integrated locality review) read one row
+//! per patient, again as one or more record batches read batch by batch without
+//! concatenation ([`ModelSpec::apply_batches`], [`CohortFilter::apply_batches`]).
+//!
+//! Errors that stop a computation are [`RiskError`]s, each with a stable
+//! [`code`](RiskError::code) shared with the Python and C bindings.
+//!
 //! ```
 //! use carecoord::risk::{charlson_for_codes, elixhauser_for_codes, hfrs_for_codes, CharlsonWeights};
 //!
@@ -48,7 +58,7 @@ mod output;
 mod tiers;
 
 pub use codes::{CategorySet, HfrsGroups, Instrument};
-pub use cohort::CohortFilter;
+pub use cohort::{CohortFilter, CohortMatch};
 pub use comorbidity::{
     charlson, charlson_age_points, charlson_for_codes, elixhauser, elixhauser_for_codes,
     CharlsonScore, CharlsonWeights, ElixhauserScore,
@@ -67,5 +77,6 @@ pub use lace::{lace, LaceColumns, LaceInput, LaceScore, LosConvention, LACE_HIGH
 pub use model::{FeatureTransform, ModelKind, ModelPrediction, ModelSpec, ModelTerm};
 pub use output::{RowCounts, ScoreResult};
 pub use tiers::{
-    tier_boundaries, tiers, tiers_table, TierAssignment, TierOptions, DEFAULT_TIER_CUTS,
+    tier_boundaries, tiers, tiers_by_position, tiers_table, TierAssignment, TierOptions,
+    DEFAULT_TIER_CUTS,
 };

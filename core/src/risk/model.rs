@@ -514,52 +514,128 @@ impl ModelSpec {
         batch: &RecordBatch,
         id_column: &str,
     ) -> Result<ScoreResult, RiskError> {
+        self.apply_batches_with_id(std::slice::from_ref(batch), id_column)
+    }
+
+    /// As [`ModelSpec::apply`], over a table given as record batches (an Arrow table's
+    /// chunks), read batch by batch without concatenating them.
+    ///
+    /// The output is one scores batch and one rejects batch, exactly as if the batches had
+    /// been concatenated first: `row` numbers count across batches (batch 1's first row
+    /// follows batch 0's last). Feature columns may have a different numeric type in each
+    /// batch; the id column must have the same type in all. No batches give empty tables.
+    ///
+    /// # Errors
+    ///
+    /// As [`ModelSpec::apply`], checked in every batch; [`RiskError::Arrow`] when the id
+    /// column's type differs between batches.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{Array, Float64Array, Int32Array, RecordBatch, StringArray, UInt64Array};
+    /// use carecoord::risk::ModelSpec;
+    ///
+    /// let spec = ModelSpec::from_json(r#"{"name": "m", "kind": "linear", "intercept": 1,
+    ///     "terms": [{"feature": "contacts", "weight": 0.5}]}"#)?;
+    /// let chunk = |ids: Vec<&str>, n: Vec<Option<i32>>| RecordBatch::try_from_iter([
+    ///     ("patient_id", Arc::new(StringArray::from(ids)) as _),
+    ///     ("contacts", Arc::new(Int32Array::from(n)) as _),
+    /// ]);
+    /// let chunks = [chunk(vec!["a", "b"], vec![Some(2), Some(4)])?, chunk(vec!["c"], vec![None])?];
+    /// let r = spec.apply_batches(&chunks)?;
+    /// let lp = r.scores.column_by_name("linear_predictor").unwrap();
+    /// // 1 + 0.5 * 2 = 2; 1 + 0.5 * 4 = 3.
+    /// assert_eq!(lp.as_any().downcast_ref::<Float64Array>().unwrap().values().to_vec(), vec![2.0, 3.0]);
+    /// // c's null feature is row 2 of the whole table.
+    /// let row = r.rejects.column_by_name("row").unwrap();
+    /// assert_eq!(row.as_any().downcast_ref::<UInt64Array>().unwrap().value(0), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_batches(&self, batches: &[RecordBatch]) -> Result<ScoreResult, RiskError> {
+        self.apply_batches_with_id(batches, "patient_id")
+    }
+
+    /// As [`ModelSpec::apply_batches`], with the id read from `id_column` (output still
+    /// `patient_id`).
+    ///
+    /// # Errors
+    ///
+    /// As [`ModelSpec::apply_batches`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{Int64Array, RecordBatch};
+    /// use carecoord::risk::ModelSpec;
+    ///
+    /// let spec = ModelSpec::from_json(r#"{"name": "m", "kind": "linear",
+    ///     "terms": [{"feature": "age", "weight": 0.1}]}"#)?;
+    /// let chunk = |id: i64, age: i64| RecordBatch::try_from_iter([
+    ///     ("pid", Arc::new(Int64Array::from(vec![id])) as _),
+    ///     ("age", Arc::new(Int64Array::from(vec![age])) as _),
+    /// ]);
+    /// let r = spec.apply_batches_with_id(&[chunk(1, 80)?, chunk(2, 70)?], "pid")?;
+    /// assert_eq!((r.scores.num_rows(), r.counts.patients), (2, 2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_batches_with_id(
+        &self,
+        batches: &[RecordBatch],
+        id_column: &str,
+    ) -> Result<ScoreResult, RiskError> {
         self.validate()?;
-        let batches = std::slice::from_ref(batch);
         let ids = Ids::new(batches, id_column)?;
-        let features = self
-            .terms
-            .iter()
-            .map(|t| {
-                Col::of(
-                    column(batch, &t.feature)?,
-                    &t.feature,
-                    ColKinds::NUMBER_OR_TEXT,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let n = batch.num_rows();
+        let n: usize = batches.iter().map(RecordBatch::num_rows).sum();
         let mut picks = Vec::with_capacity(n);
         let mut lp = Vec::with_capacity(n);
         let mut rejects = Rejects::default();
         let mut distinct = FxHashSet::default();
-        'rows: for index in 0..n {
-            let at = At {
-                batch: 0,
-                index,
-                row: index,
-            };
-            let Some(id) = ids.text(at) else {
-                rejects.push(at, id_column, reason::NULL_PATIENT);
-                continue;
-            };
-            let mut z = self.intercept;
-            for (t, col) in self.terms.iter().zip(&features) {
-                match col.number(index) {
-                    Ok(Some(x)) => z += t.weight * t.value(x),
-                    Ok(None) => {
-                        rejects.push(at, &t.feature, reason::NULL_VALUE);
-                        continue 'rows;
-                    }
-                    Err(why) => {
-                        rejects.push(at, &t.feature, why);
-                        continue 'rows;
+        let mut offset = 0;
+        for (b, batch) in batches.iter().enumerate() {
+            // Resolved per batch: one downcast per column and batch, no copy.
+            let features = self
+                .terms
+                .iter()
+                .map(|t| {
+                    Col::of(
+                        column(batch, &t.feature)?,
+                        &t.feature,
+                        ColKinds::NUMBER_OR_TEXT,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            'rows: for index in 0..batch.num_rows() {
+                let at = At {
+                    batch: b,
+                    index,
+                    row: offset + index,
+                };
+                let Some(id) = ids.text(at) else {
+                    rejects.push(at, id_column, reason::NULL_PATIENT);
+                    continue;
+                };
+                let mut z = self.intercept;
+                for (t, col) in self.terms.iter().zip(&features) {
+                    match col.number(index) {
+                        Ok(Some(x)) => z += t.weight * t.value(x),
+                        Ok(None) => {
+                            rejects.push(at, &t.feature, reason::NULL_VALUE);
+                            continue 'rows;
+                        }
+                        Err(why) => {
+                            rejects.push(at, &t.feature, why);
+                            continue 'rows;
+                        }
                     }
                 }
+                distinct.insert(id);
+                picks.push(at);
+                lp.push(z);
             }
-            distinct.insert(id);
-            picks.push(at);
-            lp.push(z);
+            offset += batch.num_rows();
         }
         let counts = RowCounts {
             rows_in: n,
@@ -1483,6 +1559,96 @@ mod tests {
                 .map(|s| Some(s.to_string()))
         );
         assert_eq!(col("patient_id")[1], None);
+    }
+
+    #[test]
+    fn batches_match_one_batch() {
+        let spec = ModelSpec::from_json(EXAMPLE).unwrap();
+        let batch = RecordBatch::try_from_iter([
+            (
+                "patient_id",
+                Arc::new(StringArray::from(vec![
+                    Some("p0"),
+                    Some("p1"),
+                    None,
+                    Some("p3"),
+                    Some("p4"),
+                ])) as ArrayRef,
+            ),
+            (
+                "charlson",
+                Arc::new(StringArray::from(vec!["2", "x", "1", "0", "3"])) as _,
+            ),
+            (
+                "age",
+                Arc::new(Float64Array::from(vec![70.0, 80.0, 60.0, 10.0, 90.0])) as _,
+            ),
+            (
+                "admissions_12m",
+                Arc::new(Int64Array::from(vec![8, 0, 0, 0, 1])) as _,
+            ),
+        ])
+        .unwrap();
+        let one = spec.apply(&batch).unwrap();
+        for size in 1..=5 {
+            let parts: Vec<RecordBatch> = (0..5)
+                .step_by(size)
+                .map(|o| batch.slice(o, size.min(5 - o)))
+                .collect();
+            let many = spec.apply_batches(&parts).unwrap();
+            assert_eq!(many.scores, one.scores, "chunks of {size}");
+            assert_eq!(many.rejects, one.rejects, "chunks of {size}");
+            assert_eq!(many.counts, one.counts, "chunks of {size}");
+        }
+        // p0 as in hand_computed_predictions (2.2); p3: -3.2 + 0.03*18 = -2.66;
+        // p4: -3.2 + 0.4*3 + 0.03*90 + 0.5*1 = 1.2.
+        let lp = f64s(&one.scores, "linear_predictor");
+        assert_eq!(lp.len(), 3);
+        for (got, want) in lp.iter().zip([2.2, -2.66, 1.2]) {
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        }
+        // Rows 1 and 2 rejected, numbered across batches.
+        let rows = |r: &ScoreResult| {
+            r.rejects
+                .column_by_name("row")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<arrow_array::UInt64Array>()
+                .unwrap()
+                .values()
+                .to_vec()
+        };
+        assert_eq!(rows(&one), vec![1, 2]);
+        // A feature with another numeric type in one batch is fine; no batches: empty tables.
+        let b2 = RecordBatch::try_from_iter([
+            (
+                "patient_id",
+                Arc::new(StringArray::from(vec!["p9"])) as ArrayRef,
+            ),
+            ("charlson", Arc::new(UInt8Array::from(vec![1])) as _),
+            ("age", Arc::new(UInt8Array::from(vec![50])) as _),
+            ("admissions_12m", Arc::new(UInt8Array::from(vec![0])) as _),
+        ])
+        .unwrap();
+        let r = spec.apply_batches(&[batch.clone(), b2]).unwrap();
+        assert_eq!((r.counts.rows_in, r.counts.patients), (6, 4));
+        let r = spec.apply_batches(&[]).unwrap();
+        assert_eq!((r.scores.num_rows(), r.counts.rows_in), (0, 0));
+        // Ids of another type in a later batch.
+        let b3 = RecordBatch::try_from_iter([
+            (
+                "patient_id",
+                Arc::new(Int64Array::from(vec![9])) as ArrayRef,
+            ),
+            ("charlson", Arc::new(UInt8Array::from(vec![1])) as _),
+            ("age", Arc::new(UInt8Array::from(vec![50])) as _),
+            ("admissions_12m", Arc::new(UInt8Array::from(vec![0])) as _),
+        ])
+        .unwrap();
+        assert!(matches!(
+            spec.apply_batches(&[batch, b3]),
+            Err(RiskError::Arrow(m)) if m.starts_with("batch 1:")
+        ));
     }
 
     #[test]

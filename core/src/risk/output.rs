@@ -268,6 +268,42 @@ pub(crate) fn bool_column(n: usize, bit: impl Fn(usize) -> bool) -> ArrayRef {
     ))
 }
 
+/// `columns` non-null boolean columns at once: column `c` has bit `c` of `bits(i)` for rows
+/// `0..n`. One pass over the rows, touching only the set bits (category sets are sparse), so
+/// 109 HFRS flag columns cost about what one does with [`bool_column`].
+pub(crate) fn bool_columns(
+    n: usize,
+    columns: usize,
+    bits: impl Fn(usize) -> u128,
+) -> Vec<ArrayRef> {
+    debug_assert!(columns <= 128);
+    let words_per_col = n.div_ceil(64);
+    let mut words: Vec<Vec<u64>> = (0..columns).map(|_| vec![0u64; words_per_col]).collect();
+    for (w, base) in (0..n).step_by(64).enumerate() {
+        for j in 0..(n - base).min(64) {
+            let mut b = bits(base + j);
+            while b != 0 {
+                let c = b.trailing_zeros() as usize;
+                b &= b - 1;
+                if let Some(col) = words.get_mut(c) {
+                    col[w] |= 1u64 << j;
+                }
+            }
+        }
+    }
+    words
+        .into_iter()
+        .map(|col| {
+            // Arrow bitmaps are little-endian.
+            let col: Vec<u64> = col.into_iter().map(u64::to_le).collect();
+            Arc::new(BooleanArray::new(
+                BooleanBuffer::new(Buffer::from_vec(col), 0, n),
+                None,
+            )) as ArrayRef
+        })
+        .collect()
+}
+
 /// The rejects table.
 pub(crate) fn rejects_batch(
     table: &LongTable<'_>,
@@ -304,6 +340,21 @@ pub(crate) fn rejects_batch(
 mod tests {
     use super::*;
     use arrow_array::Array;
+
+    #[test]
+    fn bool_columns_match_bool_column() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            let bits = |i: usize| {
+                (i as u128 * 0x9e37_79b9) & ((1u128 << 109) - 1) | (u128::from(i % 5 == 0) << 108)
+            };
+            let cols = bool_columns(n, 109, bits);
+            assert_eq!(cols.len(), 109);
+            for (c, col) in cols.iter().enumerate() {
+                let one = bool_column(n, |i| bits(i) >> c & 1 == 1);
+                assert_eq!(col.as_ref(), one.as_ref(), "n={n} column {c}");
+            }
+        }
+    }
 
     #[test]
     fn bool_column_bits() {

@@ -205,12 +205,7 @@ pub fn tiers<S: AsRef<str>>(
             reason: format!("{} scores for {} ids", scores.len(), ids.len()),
         });
     }
-    if let Some(i) = scores.iter().position(|s| !s.is_finite()) {
-        return Err(RiskError::InvalidOption {
-            option: "scores",
-            reason: format!("score at position {i} is not a finite number"),
-        });
-    }
+    check_scores(scores)?;
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, id) in ids.iter().enumerate() {
         if let Some(j) = seen.insert(id.as_ref(), i) {
@@ -220,16 +215,67 @@ pub fn tiers<S: AsRef<str>>(
             });
         }
     }
+    Ok(rank(scores, cuts, |a, b| {
+        ids[a].as_ref().as_bytes().cmp(ids[b].as_ref().as_bytes())
+    }))
+}
+
+/// Risk tiers for a population given by scores alone, ties broken by position (the earlier
+/// score ranks higher).
+///
+/// The rule is that of [`tiers`] with each person's position standing in for their id, for
+/// callers that hold scores in a fixed order (the C ABI, when no ids are given). Input order
+/// then matters for ties: sort the input by your own key first if it should not.
+///
+/// # Errors
+///
+/// [`RiskError::InvalidOption`]: option `cuts` (see [`tier_boundaries`]); option `scores`
+/// when a score is NaN or infinite (its position is named).
+///
+/// # Example
+///
+/// ```
+/// use carecoord::risk::tiers_by_position;
+/// // N = 4, cuts 0.25 and 0.5: boundaries 1 and 2. Positions 1 and 2 tie on 0.8;
+/// // position 1 comes first, so it takes the one place in tier 1.
+/// let t = tiers_by_position(&[0.1, 0.8, 0.8, 0.5], &[0.25, 0.5])?;
+/// let got: Vec<_> = t.iter().map(|a| (a.tier, a.rank, a.tie_at_boundary)).collect();
+/// assert_eq!(got, vec![(3, 4, false), (1, 1, true), (2, 2, true), (3, 3, false)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn tiers_by_position(scores: &[f64], cuts: &[f64]) -> Result<Vec<TierAssignment>, RiskError> {
+    validate_cuts(cuts)?;
+    check_scores(scores)?;
+    Ok(rank(scores, cuts, |a, b| a.cmp(&b)))
+}
+
+fn check_scores(scores: &[f64]) -> Result<(), RiskError> {
+    match scores.iter().position(|s| !s.is_finite()) {
+        Some(i) => Err(RiskError::InvalidOption {
+            option: "scores",
+            reason: format!("score at position {i} is not a finite number"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Tiers in input order for checked scores and cuts; `tie(a, b)` orders positions `a` and `b`
+/// with equal scores.
+fn rank(
+    scores: &[f64],
+    cuts: &[f64],
+    tie: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<TierAssignment> {
+    let n = scores.len();
     // -0.0 + 0.0 = 0.0, so that the two zeros tie.
-    let mut order: Vec<usize> = (0..ids.len()).collect();
+    let mut order: Vec<usize> = (0..n).collect();
     order.sort_unstable_by(|&a, &b| {
-        sort_key(
-            (scores[a] + 0.0, ids[a].as_ref()),
-            (scores[b] + 0.0, ids[b].as_ref()),
-        )
+        (scores[b] + 0.0)
+            .total_cmp(&(scores[a] + 0.0))
+            .then_with(|| tie(a, b))
     });
     let sorted: Vec<f64> = order.iter().map(|&i| scores[i] + 0.0).collect();
-    let bounds: Vec<usize> = cuts.iter().map(|&c| boundary(ids.len(), c)).collect();
+    let bounds: Vec<usize> = cuts.iter().map(|&c| boundary(n, c)).collect();
     let assigned = assign(&sorted, &bounds);
     let mut out = vec![
         TierAssignment {
@@ -237,12 +283,12 @@ pub fn tiers<S: AsRef<str>>(
             rank: 0,
             tie_at_boundary: false
         };
-        ids.len()
+        n
     ];
     for (pos, &i) in order.iter().enumerate() {
         out[i] = assigned[pos];
     }
-    Ok(out)
+    out
 }
 
 /// Options for [`tiers_table`].
@@ -571,6 +617,68 @@ mod tests {
         .to_string();
         assert_eq!(e, "option `ids`: the ids at positions 0 and 1 are the same");
         assert!(!e.contains("9434765919"));
+    }
+
+    #[test]
+    fn by_position() {
+        // N = 7 with the default cuts: boundaries 1, 1, 2 (as in `hand_checked_boundaries`).
+        // Scores 5, 9, 9, 1, 9, 0, 2: the three 9s tie; by position 1, 2, 4 they take ranks
+        // 1, 2, 3 and tiers 1, 3, 4, all flagged; then 5 (rank 4), 2, 1, 0.
+        let t =
+            tiers_by_position(&[5.0, 9.0, 9.0, 1.0, 9.0, 0.0, 2.0], &DEFAULT_TIER_CUTS).unwrap();
+        let got: Vec<_> = t
+            .iter()
+            .map(|a| (a.tier, a.rank, a.tie_at_boundary))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (4, 4, false),
+                (1, 1, true),
+                (3, 2, true),
+                (4, 6, false),
+                (4, 3, true),
+                (4, 7, false),
+                (4, 5, false)
+            ]
+        );
+        // Zero-padded positions as ids give the same answer as `tiers`.
+        let scores = [0.3, 0.3, 0.1, 0.3, 0.2];
+        let ids: Vec<String> = (0..5).map(|i| format!("{i:03}")).collect();
+        assert_eq!(
+            tiers_by_position(&scores, &[0.2, 0.6]).unwrap(),
+            tiers(&ids, &scores, &[0.2, 0.6]).unwrap()
+        );
+        assert!(tiers_by_position(&[], &DEFAULT_TIER_CUTS)
+            .unwrap()
+            .is_empty());
+        assert!(matches!(
+            tiers_by_position(&[1.0, f64::INFINITY], &DEFAULT_TIER_CUTS),
+            Err(RiskError::InvalidOption { option: "scores", reason }) if reason.contains("position 1")
+        ));
+        assert!(matches!(
+            tiers_by_position(&[1.0], &[0.5, 0.5]),
+            Err(RiskError::InvalidOption { option: "cuts", .. })
+        ));
+    }
+
+    #[test]
+    fn table_batches_match_one_batch() {
+        let ids: Vec<String> = (0..50).map(|i| format!("p{i:02}")).collect();
+        let scores: Vec<i64> = (0..50).map(|i| (i * 7) % 11).collect();
+        let b = RecordBatch::try_from_iter([
+            ("patient_id", Arc::new(StringArray::from(ids)) as ArrayRef),
+            ("score", Arc::new(Int64Array::from(scores)) as _),
+        ])
+        .unwrap();
+        let one = tiers_table(std::slice::from_ref(&b), &TierOptions::default()).unwrap();
+        let parts: Vec<RecordBatch> = (0..50)
+            .step_by(7)
+            .map(|o| b.slice(o, 7.min(50 - o)))
+            .collect();
+        let many = tiers_table(&parts, &TierOptions::default()).unwrap();
+        assert_eq!(many.scores, one.scores);
+        assert_eq!(many.rejects, one.rejects);
     }
 
     fn col<T: Array + Clone + 'static>(b: &RecordBatch, name: &str) -> T {

@@ -95,6 +95,36 @@ pub enum ScheduleError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An entry repeats a key that must be unique in its list (an agenda's patient
+    /// references, an action log's action ids, a plan's meetings).
+    #[error("{path}: duplicate {what}")]
+    DuplicateEntry {
+        /// Path of the second use, e.g. `items[3].patient_ref` or `actions[2].id`.
+        path: String,
+        /// What must be unique: `patient reference`, `action id`, `assignment`.
+        what: &'static str,
+    },
+    /// An action id is not in the action log.
+    #[error("{path}: no action with this id in the log")]
+    UnknownAction {
+        /// The argument or path that named the action.
+        path: String,
+    },
+    /// An action's dates contradict each other (completed or due before it was raised).
+    #[error("{path}: {reason}")]
+    ActionDate {
+        /// Path of the date at fault, e.g. `status.completed` or `actions[0].due`.
+        path: String,
+        /// The rule broken.
+        reason: &'static str,
+    },
+    /// A field that is shown to every attendee holds what looks like an NHS number; agendas,
+    /// minutes and action logs take an opaque local case reference instead.
+    #[error("{path}: looks like an NHS number; use a local case reference")]
+    IdentifierNotAllowed {
+        /// Path of the field, e.g. `items[2].patient_ref`.
+        path: String,
+    },
 }
 
 impl ScheduleError {
@@ -124,6 +154,10 @@ impl ScheduleError {
             Self::UnsupportedRrule { .. } => "unsupported_rrule",
             Self::PinnedInfeasible { .. } => "pinned_infeasible",
             Self::InvalidQuery { .. } => "invalid_query",
+            Self::DuplicateEntry { .. } => "duplicate_entry",
+            Self::UnknownAction { .. } => "unknown_action",
+            Self::ActionDate { .. } => "action_date",
+            Self::IdentifierNotAllowed { .. } => "identifier_not_allowed",
         }
     }
 
@@ -151,7 +185,11 @@ impl ScheduleError {
             | Self::InvalidTime { path, .. }
             | Self::InvalidRrule { path, .. }
             | Self::UnsupportedRrule { path, .. }
-            | Self::PinnedInfeasible { path, .. } => Some(path),
+            | Self::PinnedInfeasible { path, .. }
+            | Self::DuplicateEntry { path, .. }
+            | Self::UnknownAction { path }
+            | Self::ActionDate { path, .. }
+            | Self::IdentifierNotAllowed { path } => Some(path),
         }
     }
 
@@ -167,7 +205,11 @@ impl ScheduleError {
             | Self::InvalidTime { path, .. }
             | Self::InvalidRrule { path, .. }
             | Self::UnsupportedRrule { path, .. }
-            | Self::PinnedInfeasible { path, .. } => {
+            | Self::PinnedInfeasible { path, .. }
+            | Self::DuplicateEntry { path, .. }
+            | Self::UnknownAction { path }
+            | Self::ActionDate { path, .. }
+            | Self::IdentifierNotAllowed { path } => {
                 *path = if path.is_empty() {
                     prefix.to_string()
                 } else {
@@ -221,6 +263,16 @@ mod tests {
                 argument: "people",
                 reason: String::new(),
             },
+            ScheduleError::DuplicateEntry {
+                path: "a".into(),
+                what: "action id",
+            },
+            ScheduleError::UnknownAction { path: "a".into() },
+            ScheduleError::ActionDate {
+                path: "a".into(),
+                reason: "x",
+            },
+            ScheduleError::IdentifierNotAllowed { path: "a".into() },
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
         assert!(codes

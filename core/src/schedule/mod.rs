@@ -19,6 +19,15 @@
 //! * [`Diary`]: an instance compiled into minute bitsets for fast questions:
 //!   [`Diary::earliest_common_slot`], [`Diary::free_slots`], [`Diary::who_blocks`].
 //! * [`evaluate`]: checks and scores a solution as the reference evaluator does.
+//! * [`Agenda`]: patients put in order (breach, risk tier, days since review) and packed
+//!   into an MDT's time slots, rendered as Markdown or HTML in full or per attendee, with the
+//!   summary only for patients the attendee is involved in.
+//! * [`Minutes`] and [`ActionLog`]: decisions and actions per patient, action status,
+//!   [`ActionLog::overdue`] and [`ActionLog::chase_list`], tables in Markdown and HTML, JSON.
+//! * [`candidate_slots`] and [`availability_email`]: a few candidate slots for a meeting and
+//!   the text of the email asking invitees which they can make.
+//! * [`to_icalendar`]: RFC 5545 export of placed meetings and series (with `RRULE`,
+//!   `EXDATE` and moved occurrences) in `Europe/London` time.
 //!
 //! All comparisons are made on real (UTC) instants; local times follow the UK rule of
 //! format §1.1. Dates in the files are `Europe/London` wall-clock times.
@@ -42,11 +51,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod agenda;
+mod availability;
 mod conflicts;
 mod diary;
 mod error;
 mod evaluate;
 mod format;
+mod ical;
+mod minutes;
 mod query;
 mod rrule;
 mod series;
@@ -56,6 +69,13 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+pub use agenda::{
+    Agenda, AgendaEntry, AgendaItem, AgendaOptions, DeferReason, Deferred, EntryItem, FixedItem,
+    MeetingTime, PatientSummary, RiskScore,
+};
+pub use availability::{
+    availability_email, candidate_slots, AvailabilityEmail, CandidateOptions, EmailOptions,
+};
 pub use conflicts::UnplacedReason;
 pub use diary::Diary;
 pub use error::ScheduleError;
@@ -64,6 +84,8 @@ pub use format::{
     Assignment, Busy, HolidayPolicy, Horizon, Instance, Meeting, Person, Pin, Previous, Room,
     RoomChoice, Series, SeriesConflict, Solution, Unavailable, Unplaced, SCHEMA,
 };
+pub use ical::{to_icalendar, IcalOptions};
+pub use minutes::{Action, ActionLog, ActionStatus, ChaseGroup, Decision, Minutes, OverdueAction};
 pub use query::{earliest_common_slot, free_slots, who_blocks, RoomFilter, Slot, Window};
 pub use rrule::{Frequency, Occurrences, Rrule};
 pub use series::{series_conflicts, series_occurrences, SeriesOccurrence};

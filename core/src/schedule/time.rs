@@ -99,7 +99,8 @@ pub(crate) fn format_hhmm(minutes: u32) -> String {
 /// Parses `YYYY-MM-DDTHH:MM` (or `...:SS` with seconds `00`; a space may replace the `T`).
 pub(crate) fn parse_local(s: &str) -> Result<NaiveDateTime, String> {
     let b = s.as_bytes();
-    if !(b.len() == 16 || b.len() == 19) || !(b[10] == b'T' || b[10] == b' ') {
+    // ASCII first: the slicing below is by byte and must never split a character.
+    if !s.is_ascii() || !(b.len() == 16 || b.len() == 19) || !(b[10] == b'T' || b[10] == b' ') {
         return Err("expected a local date-time `YYYY-MM-DDTHH:MM` without offset".into());
     }
     let date = parse_date(&s[..10])?;
@@ -364,6 +365,16 @@ mod tests {
 
     fn dt(s: &str) -> NaiveDateTime {
         parse_local(s).unwrap()
+    }
+
+    #[test]
+    fn non_ascii_text_is_an_error_not_a_panic() {
+        // 'é' is two bytes: without the ASCII check these would slice inside it.
+        for s in ["2026-03-23T09:0\u{e9}00", "2026-03-2\u{e9}T09:00", "2026-03-23T\u{e9}:000"] {
+            assert!(parse_local(s).is_err(), "{s:?}");
+        }
+        assert!(parse_date("2026-0\u{e9}-2").is_err());
+        assert!(parse_hhmm("0\u{e9}:0").is_err());
     }
 
     #[test]

@@ -15,6 +15,11 @@
 
 mod locality;
 mod register;
+mod schedule;
 
 pub use locality::{locality, Locality};
 pub use register::{register, Practice, RegisterConfig, RegisterRow, Sex, SyntheticRegister};
+pub use schedule::{
+    locality_month, schedule_disruption, schedule_instance, DisruptionConfig, LocalityMonthConfig,
+    ScheduleInstanceConfig,
+};

@@ -8,6 +8,9 @@ calendar
     UK bank holidays, ``Europe/London`` time, service hours and deadlines.
 risk
     Charlson, Elixhauser, HFRS, eFI, LACE, HOSPITAL, custom models, tiers, cohort filters.
+schedule
+    Meeting planning (``carecoord.schedule.v1`` JSON), plan checking and diary queries;
+    ``python -m carecoord schedule INSTANCE.json -o SOLUTION.json`` on the command line.
 errors
     The exception classes (every one has a stable ``.code``).
 
@@ -23,8 +26,8 @@ True
 True
 """
 
-from . import _native, calendar, errors, ids, risk
+from . import _native, calendar, errors, ids, risk, schedule
 
 __version__: str = _native.__version__
 
-__all__ = ["__version__", "calendar", "errors", "ids", "risk"]
+__all__ = ["__version__", "calendar", "errors", "ids", "risk", "schedule"]

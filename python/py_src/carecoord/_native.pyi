@@ -5,7 +5,7 @@
 # need no pyarrow type information.
 
 from datetime import date, datetime, time, timedelta
-from typing import Any, List, Optional, Protocol, Sequence, Tuple, final
+from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple, Union, final
 
 class _ArrowStreamExportable(Protocol):
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
@@ -49,6 +49,10 @@ __all__ = [
     "risk_tiers",
     "RiskModel",
     "CohortFilter",
+    "schedule_solve",
+    "schedule_evaluate",
+    "schedule_series_conflicts",
+    "Diary",
 ]
 
 __version__: str
@@ -207,6 +211,9 @@ class RiskModel:
 @final
 class CohortFilter:
     def __new__(cls) -> CohortFilter: ...
+    @staticmethod
+    def from_json(spec_json: str) -> CohortFilter: ...
+    def to_json(self) -> str: ...
     def id_column(self, column: str) -> CohortFilter: ...
     def age_between(self, column: str, min: int, max: int) -> CohortFilter: ...
     def practice_in(self, column: str, practices: Sequence[str]) -> CohortFilter: ...
@@ -219,3 +226,43 @@ class CohortFilter:
     def sort_by_score(self, column: str) -> CohortFilter: ...
     def label(self, column: str, label: str) -> CohortFilter: ...
     def apply(self, table: _ArrowStreamExportable) -> Any: ...
+
+# schedule
+def schedule_solve(
+    instance: str,
+    previous: Optional[str] = None,
+    time_limit: Optional[float] = None,
+    seed: int = 0,
+) -> str: ...
+def schedule_evaluate(instance: str, solution: str) -> Dict[str, Any]: ...
+def schedule_series_conflicts(instance: str) -> List[Dict[str, Any]]: ...
+@final
+class Diary:
+    def __new__(cls, instance: str, solution: Optional[str] = None) -> Diary: ...
+    def earliest_common_slot(
+        self,
+        people: Sequence[str],
+        preferred: Sequence[str],
+        duration_minutes: int,
+        earliest: Optional[datetime] = None,
+        latest: Optional[datetime] = None,
+        rooms: Union[str, Sequence[str], None] = None,
+        needs_physical: bool = False,
+    ) -> Optional[Dict[str, Any]]: ...
+    def free_slots(
+        self,
+        people: Sequence[str],
+        preferred: Sequence[str],
+        duration_minutes: int,
+        earliest: Optional[datetime] = None,
+        latest: Optional[datetime] = None,
+        rooms: Union[str, Sequence[str], None] = None,
+        needs_physical: bool = False,
+    ) -> List[Dict[str, Any]]: ...
+    def who_blocks(
+        self,
+        people: Sequence[str],
+        start: datetime,
+        end: datetime,
+        room: Optional[str] = None,
+    ) -> List[str]: ...

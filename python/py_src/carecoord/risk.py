@@ -737,7 +737,9 @@ class Model:
         id
             The id column (the output column is always ``patient_id``).
         with_rejects
-            Also return the rejects table (rows with a null or non-finite feature).
+            Also return the rejects table (rows with a null or non-finite feature). A table of
+            several chunks is read chunk by chunk, without concatenating it first; ``row``
+            numbers count across chunks.
 
         Returns
         -------
@@ -870,6 +872,48 @@ class CohortFilter:
 
     def __init__(self, _inner: Optional[_native.CohortFilter] = None) -> None:
         self._native: _native.CohortFilter = _native.CohortFilter() if _inner is None else _inner
+
+    @classmethod
+    def from_json(cls, spec_json: Union[str, Dict[str, Any]]) -> "CohortFilter":
+        """A filter from its JSON form (the form the C ABI takes), text or a ``dict``.
+
+        Every field is optional: ``id_column``; ``age`` (``column``, ``min``, ``max``);
+        ``practice`` (``column``, ``in``); ``registers`` (column names); ``bands`` (a list of
+        ``column``, ``in``); ``scores`` (a list of ``column``, ``at_least``);
+        ``not_on_caseload`` (a column); ``not_on_caseload_ids``; ``no_contact`` (``column``,
+        ``days``, ``index_date`` as ``YYYY-MM-DD``); ``sort_by``; ``labels`` (column: label).
+
+        Raises
+        ------
+        RiskError
+            (code ``cohort_spec``) naming the JSON path of the first problem.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> f = CohortFilter.from_json({"scores": [{"column": "lace", "at_least": 10}],
+        ...                             "labels": {"lace": "LACE"}})
+        >>> t = pa.table({"patient_id": ["a", "b"], "lace": [11.0, 9.0]})
+        >>> f.apply(t).column("reasons").to_pylist()
+        ['LACE 11']
+        >>> CohortFilter.from_json('{"bands": [{"column": "efi_band", "in": []}]}')
+        Traceback (most recent call last):
+        ...
+        carecoord.errors.RiskError: cohort filter specification at `bands[0].in`: an empty band set selects nobody
+        """
+        text = spec_json if isinstance(spec_json, str) else _json.dumps(spec_json)
+        return cls(_native.CohortFilter.from_json(text))
+
+    def to_json(self) -> str:
+        """The filter in the JSON form :meth:`from_json` reads.
+
+        Examples
+        --------
+        >>> f = CohortFilter().score_at_least("lace", 10)
+        >>> CohortFilter.from_json(f.to_json()).to_json() == f.to_json()
+        True
+        """
+        return self._native.to_json()
 
     def id_column(self, column: str) -> "CohortFilter":
         """The id column (default ``patient_id``).
@@ -1039,6 +1083,9 @@ class CohortFilter:
 
     def apply(self, table: TableLike) -> ArrowTable:
         """The selected rows with a ``reasons`` column (a pyarrow ``Table``).
+
+        A table of several chunks is read chunk by chunk, without concatenating it first;
+        the result (one chunk) is the same as for the concatenated table.
 
         Examples
         --------

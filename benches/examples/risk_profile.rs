@@ -1,0 +1,85 @@
+//! Profiling harness for the risk hot path, shaped like `benches/python/bench_risk.py`'s
+//! input: 1,000,000 patients x 10 clean ICD-10 codes, `Int64` ids sorted by patient, an
+//! `Int64` age column. Prints the median of five runs per score (not a benchmark of record;
+//! see `benches/benches/risk.rs` for Criterion).
+//!
+//!     cargo run --release -p carecoord-benches --example risk_profile [-- PATIENTS]
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use carecoord::risk::{charlson, elixhauser, hfrs, CharlsonWeights, LongInput, ScoreOptions};
+
+const CODES: &[&str] = &[
+    "I214", "I500", "E119", "E112", "I10", "J449", "N184", "F03", "G309", "C509", "C787", "I639",
+    "I693", "W19", "S720", "F059", "N390", "R32", "I739", "F329", "E669", "D649", "K746", "E039",
+    "G20", "L89", "R26", "Z742", "R54", "M810", "J189", "K219", "M545", "R51", "Z000", "H269",
+    "B349", "L309", "R104", "J069",
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let patients: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
+    let per = 10;
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let n = patients * per;
+    let ids = Int64Array::from_iter_values((0..n).map(|i| (i / per) as i64));
+    let ages = Int64Array::from_iter_values((0..n).map(|i| 18 + ((i / per) * 7919 % 82) as i64));
+    let codes = StringArray::from_iter_values((0..n).map(|_| CODES[next() as usize % CODES.len()]));
+    let batch = RecordBatch::try_from_iter([
+        ("id", Arc::new(ids) as ArrayRef),
+        ("code", Arc::new(codes) as ArrayRef),
+        ("age", Arc::new(ages) as ArrayRef),
+    ])?;
+    let batches = [batch];
+    let plain = ScoreOptions {
+        columns: LongInput {
+            patient: "id",
+            ..LongInput::default()
+        },
+        ..ScoreOptions::default()
+    };
+    let aged = ScoreOptions {
+        columns: LongInput {
+            patient: "id",
+            age: Some("age"),
+            ..LongInput::default()
+        },
+        ..ScoreOptions::default()
+    };
+    let which = std::env::args().nth(2).unwrap_or_else(|| "all".into());
+    let time = |name: &str, f: &dyn Fn() -> usize| {
+        if which != "all" && which != name {
+            return;
+        }
+        let mut t: Vec<f64> = (0..5)
+            .map(|_| {
+                let t0 = Instant::now();
+                let patients = f();
+                assert_eq!(patients, n / per);
+                t0.elapsed().as_secs_f64()
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        println!("{name}: median {:.3} s (min {:.3})", t[2], t[0]);
+    };
+    time("charlson", &|| {
+        charlson(&batches, CharlsonWeights::Charlson1987, &aged)
+            .unwrap()
+            .counts
+            .patients
+    });
+    time("elixhauser", &|| elixhauser(&batches, &plain).unwrap().counts.patients);
+    time("hfrs", &|| hfrs(&batches, &plain).unwrap().counts.patients);
+    Ok(())
+}
