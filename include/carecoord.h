@@ -318,6 +318,14 @@ typedef enum carecoord_hospital_band {
   CARECOORD_HOSPITAL_BAND_HIGH = 2,
 } carecoord_hospital_band;
 
+// Actions collected across meetings, with their status (core `ActionLog`). Opaque.
+//
+// Made by [`carecoord_action_log_new`] or [`carecoord_action_log_from_json`], freed with
+// [`carecoord_action_log_free`]. Functions taking `carecoord_action_log *` change the log;
+// those taking `const carecoord_action_log *` only read it. Several threads may read one log
+// at once, but no call may run on a log while another thread changes or frees it.
+typedef struct carecoord_action_log carecoord_action_log;
+
 // An instance compiled for fast diary questions (core `Diary`). Opaque.
 //
 // Made by [`carecoord_diary_new`] or [`carecoord_diary_with_solution`], freed with
@@ -1828,8 +1836,441 @@ enum carecoord_result carecoord_diary_free_slots(const struct carecoord_diary *d
 // `out_ids_json` valid for a write.
 enum carecoord_result carecoord_diary_who_blocks(const struct carecoord_diary *diary, const char *query_json, size_t query_len, char **out_ids_json);
 
-// Free a string returned by a carecoord function (the `char **out_*_json` results). NULL
-// does nothing.
+// Every occurrence of every series inside the horizon, after the holiday policy (format §4;
+// core `series_occurrences`): the occurrences a calendar built from
+// [`carecoord_schedule_to_icalendar`] shows between the horizon's dates.
+//
+// `instance_json` (borrowed, `instance_len` bytes of UTF-8) is a `carecoord.schedule.v1`
+// instance. On success `*out_json` receives a JSON array sorted by start, then series:
+// `[{"series": "s1", "start": "2026-04-07T14:00", "end": "2026-04-07T15:00",
+// "moved_from": "2026-04-03T14:00"}, ...]` (`moved_from` is the rule's date-time when the
+// `next_working_day` policy moved the occurrence off a weekend or bank holiday, else
+// `null`), NUL-terminated, owned by the caller and released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`instance_json` or `out_json` NULL), `INVALID_UTF8`, and the
+// `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in the instance.
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `instance_json` must be valid for reads of `instance_len` bytes; `out_json` valid for a
+// write.
+enum carecoord_result carecoord_schedule_series_occurrences(const char *instance_json, size_t instance_len, char **out_json);
+
+// The meeting time of a placed meeting (core `MeetingTime::placed`), for
+// [`carecoord_schedule_agenda`]: id, title, local start and end, room and invitees.
+//
+// `instance_json` and `solution_json` (borrowed, UTF-8, `*_len` bytes) are a
+// `carecoord.schedule.v1` instance and solution; `meeting_id` (borrowed, `meeting_id_len`
+// bytes of UTF-8) names a meeting of the instance that the solution places. On success
+// `*out_meeting_json` receives
+//
+// ```text
+// {"id": "m1", "title": "Frailty MDT", "start": "2026-03-24T14:00",
+//  "end": "2026-03-24T15:00", "room": "rm1", "required": ["p1", "p2"], "preferred": ["p3"]}
+// ```
+//
+// (the end is `duration_minutes` real minutes after the start, across a clock change too),
+// NUL-terminated, owned by the caller and released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, the `CARECOORD_RESULT_SCHEDULE_*` code of the
+// first problem in either document, and `SCHEDULE_INVALID_QUERY` (query argument
+// `meeting_id`) when the instance has no such meeting or the solution does not place it.
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each pointer must be valid for reads of its length; `out_meeting_json` valid for a write.
+enum carecoord_result carecoord_schedule_meeting_time(const char *instance_json, size_t instance_len, const char *solution_json, size_t solution_len, const char *meeting_id, size_t meeting_id_len, char **out_meeting_json);
+
+// Build an MDT agenda (core `Agenda::build`): patients put in order (a breached deadline
+// first, then risk tier 1 before 2 before untiered, then the longest since the last review,
+// never reviewed first, then the reference) and packed into consecutive time slots between
+// the opening and closing items; patients who do not fit are deferred with a reason.
+//
+// * `meeting_json` (borrowed, UTF-8): the meeting time, as
+//   [`carecoord_schedule_meeting_time`] writes it: `{"id", "title" (optional), "start",
+//   "end" (local `YYYY-MM-DDTHH:MM`), "room" (optional), "required" and "preferred"
+//   (optional arrays of person ids)}`.
+// * `items_json` (borrowed, UTF-8): an array of patients put forward:
+//
+//   ```text
+//   [{"patient_ref": "CASE-0102",    required: an opaque local case reference (never an
+//                                    NHS number), unique on the agenda
+//     "label": "CD, 77",             optional: initials and age, shown only where needed
+//     "risk_tier": 1,                optional: 1 is the highest risk; absent: not tiered
+//     "breached": true,              optional (false): a deadline has been breached
+//     "days_since_review": 10,       optional: absent means never reviewed
+//     "minutes": 15,                 optional: time needed (absent: default_minutes)
+//     "involved": ["p2"],            optional: person ids who see the summary
+//     "summary": {"reason": "...", "key_problems": ["..."],
+//                 "risk_scores": [{"name": "eFI", "value": "0.36 (severe)"}],
+//                 "open_actions": ["..."]}}]    optional, as is each of its keys
+//   ```
+// * `options_json` (borrowed, UTF-8; NULL for the defaults): `{"default_minutes": 10,
+//   "opening": [{"title": "Actions from last meeting", "minutes": 10}], "closing":
+//   [{"title": "Any other business", "minutes": 5}], "backfill": false}`, each key optional
+//   (absent: that default). With `backfill` false the order is strict: everyone after the
+//   first patient who does not fit is deferred.
+//
+// On success `*out_agenda_json` receives, NUL-terminated, owned by the caller and released
+// with [`carecoord_string_free`]:
+//
+// ```text
+// {"meeting": {...the meeting time...},
+//  "entries": [{"start": "2026-03-24T14:00", "end": "2026-03-24T14:10", "kind": "fixed",
+//               "title": "Actions from last meeting", "patient_ref": null},
+//              {"start": "2026-03-24T14:10", "end": "2026-03-24T14:25", "kind": "patient",
+//               "title": null, "patient_ref": "CASE-0102"}, ...],
+//  "deferred": [{"patient_ref": "CASE-0101", "reason": "not_enough_time", "needed": 10,
+//                "left": 5, "message": "not enough time (needs 10 minutes, 5 left)"},
+//               {"patient_ref": "CASE-0105", "reason": "behind_higher_priority",
+//                "needed": null, "left": null, "message": "..."}]}
+// ```
+//
+// Patients appear by reference only: labels and summaries stay with the caller's items and
+// go into the renderings.
+//
+// Errors: `NULL_ARGUMENT` (`meeting_json`, `items_json` or `out_agenda_json` NULL),
+// `INVALID_UTF8`, `SCHEDULE_INVALID_JSON`, `SCHEDULE_MISSING_FIELD`,
+// `SCHEDULE_INVALID_FIELD` (a zero `minutes`, a risk tier of 0, an empty reference, fixed
+// items longer than the meeting), `SCHEDULE_INVALID_TIME` (a malformed time, or `end` not
+// after `start`), `SCHEDULE_DUPLICATE_ENTRY` (a reference used twice),
+// `SCHEDULE_IDENTIFIER_NOT_ALLOWED` (a reference, label or summary text that looks like an
+// NHS number); the last error message names the argument and the path
+// (`argument `items_json`: items[2].label: ...`).
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each non-NULL pointer must be valid for reads of its length; `out_agenda_json` valid for
+// a write.
+enum carecoord_result carecoord_schedule_agenda(const char *meeting_json, size_t meeting_len, const char *items_json, size_t items_len, const char *options_json, size_t options_len, char **out_agenda_json);
+
+// Build an agenda as [`carecoord_schedule_agenda`] does and render it as Markdown (core
+// `Agenda::to_markdown` / `to_markdown_for`): a header (meeting, when, where, who), the
+// timetable, then per patient the collated summary, then the deferred patients.
+//
+// `person` (borrowed, `person_len` bytes of UTF-8) may be NULL for the full agenda (every
+// label and summary, for the chair and the coordinator). With a person id, the agenda is
+// that attendee's: labels and summaries only for patients whose `involved` list names the
+// person, other patients by reference and time slot only, deferred patients only if the
+// person is involved ("no more identifiers than needed").
+//
+// On success `*out_markdown` receives the text (lines end `\n`), NUL-terminated, owned by
+// the caller and released with [`carecoord_string_free`].
+//
+// Errors: as [`carecoord_schedule_agenda`] (`out_markdown` instead of `out_agenda_json`);
+// `INVALID_UTF8` for `person`; `INVALID_ARGUMENT` if a text holds a NUL character.
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each non-NULL pointer must be valid for reads of its length; `out_markdown` valid for a
+// write.
+enum carecoord_result carecoord_schedule_agenda_markdown(const char *meeting_json, size_t meeting_len, const char *items_json, size_t items_len, const char *options_json, size_t options_len, const char *person, size_t person_len, char **out_markdown);
+
+// Build an agenda as [`carecoord_schedule_agenda`] does and render it as an HTML document
+// (core `Agenda::to_html` / `to_html_for`), text escaped; `person` as for
+// [`carecoord_schedule_agenda_markdown`].
+//
+// On success `*out_html` receives the document, NUL-terminated, owned by the caller and
+// released with [`carecoord_string_free`].
+//
+// Errors: as [`carecoord_schedule_agenda_markdown`] (`out_html` instead of `out_markdown`).
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each non-NULL pointer must be valid for reads of its length; `out_html` valid for a
+// write.
+enum carecoord_result carecoord_schedule_agenda_html(const char *meeting_json, size_t meeting_len, const char *items_json, size_t items_len, const char *options_json, size_t options_len, const char *person, size_t person_len, char **out_html);
+
+// A new, empty action log.
+//
+// Errors: `NULL_ARGUMENT` (`out` NULL).
+//
+// Ownership: on success `*out` receives a new handle owned by the caller, freed with
+// [`carecoord_action_log_free`]. Thread safety: safe from any thread.
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_action_log_new(struct carecoord_action_log **out);
+
+// Read an action log written by [`carecoord_action_log_to_json`] (core
+// `ActionLog::from_json`), checking every action as [`carecoord_action_log_add_minutes`]
+// does.
+//
+// `json` (borrowed, `json_len` bytes of UTF-8) is `{"actions": [...]}`, each action
+// `{"id", "patient_ref" (null for a general action), "description", "owner", "due"
+// (`YYYY-MM-DD`), "status" (`open`, `done` or `cancelled`), "completed" (the date it was
+// done or cancelled, null when open), "raised_at" (meeting id), "raised_on" (its date)}`.
+//
+// Errors: `NULL_ARGUMENT` (`json` or `out` NULL), `INVALID_UTF8`, `SCHEDULE_INVALID_JSON`,
+// `SCHEDULE_MISSING_FIELD`, `SCHEDULE_INVALID_FIELD`, `SCHEDULE_INVALID_TIME`,
+// `SCHEDULE_DUPLICATE_ENTRY`, `SCHEDULE_ACTION_DATE`, `SCHEDULE_IDENTIFIER_NOT_ALLOWED`,
+// naming the path (`actions[2].due`).
+//
+// Ownership: on success `*out` receives a new handle owned by the caller, freed with
+// [`carecoord_action_log_free`]; on failure `*out` is not written. Thread safety: safe from
+// any thread.
+//
+// # Safety
+//
+// `json` must be valid for reads of `json_len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_action_log_from_json(const char *json, size_t json_len, struct carecoord_action_log **out);
+
+// Free an action log. NULL does nothing.
+//
+// Ownership: takes back the handle; it must not be used again. Thread safety: must not run
+// while another thread is using the same handle.
+//
+// # Safety
+//
+// `log` must be NULL or a handle from [`carecoord_action_log_new`] or
+// [`carecoord_action_log_from_json`] that has not been freed yet.
+void carecoord_action_log_free(struct carecoord_action_log *log);
+
+// Add every action of a meeting's minutes to the log, or none of them (core
+// `ActionLog::add_minutes`, after `Minutes::validate`).
+//
+// `minutes_json` (borrowed, `minutes_len` bytes of UTF-8) is
+//
+// ```text
+// {"meeting": {...a meeting time, as for carecoord_schedule_agenda...},   required
+//  "attendees": ["p1", "p2"], "apologies": ["p3"],                        optional
+//  "decisions": [{"patient_ref": "CASE-0102", "text": "Refer to falls service"}],
+//  "actions": [{"id": "A1", "patient_ref": "CASE-0102", "description": "Send referral",
+//               "owner": "p2", "due": "2026-03-27", "status": "open", "completed": null,
+//               "raised_at": "m1", "raised_on": "2026-03-24"}]}            optional
+// ```
+//
+// Each action is as in [`carecoord_action_log_from_json`], raised at this meeting on its
+// date. `out_added` (may be NULL) receives the number of actions added.
+//
+// Errors: `NULL_ARGUMENT` (`log` or `minutes_json` NULL), `INVALID_UTF8`,
+// `SCHEDULE_INVALID_JSON`, `SCHEDULE_MISSING_FIELD`, `SCHEDULE_INVALID_FIELD` (an action
+// of another meeting), `SCHEDULE_INVALID_TIME`, `SCHEDULE_DUPLICATE_ENTRY` (an action id
+// used twice or already in the log), `SCHEDULE_ACTION_DATE` (due or completed before the
+// meeting), `SCHEDULE_IDENTIFIER_NOT_ALLOWED` (a reference, decision or description that
+// looks like an NHS number), naming the path. On error the log is unchanged.
+//
+// Thread safety: changes the log; no other call may use it meanwhile.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `minutes_json` valid for reads of `minutes_len`
+// bytes; `out_added` NULL or valid for a write.
+enum carecoord_result carecoord_action_log_add_minutes(struct carecoord_action_log *log, const char *minutes_json, size_t minutes_len, size_t *out_added);
+
+// Set the status of an action (core `ActionLog::set_status`): done or cancelled on a date,
+// or open again.
+//
+// `id` (borrowed, `id_len` bytes of UTF-8) is the action id. `status_json` (borrowed,
+// `status_len` bytes of UTF-8) is `{"status": "done", "completed": "2026-03-30"}`:
+// `status` is `open`, `done` or `cancelled`; `completed` (`YYYY-MM-DD`) is required for
+// `done` and `cancelled` and must be absent or null for `open`.
+//
+// Errors: `NULL_ARGUMENT` (`log`, `id` or `status_json` NULL), `INVALID_UTF8`,
+// `SCHEDULE_INVALID_JSON`, `SCHEDULE_MISSING_FIELD`, `SCHEDULE_INVALID_FIELD`,
+// `SCHEDULE_INVALID_TIME` (naming the status document's path),
+// `SCHEDULE_UNKNOWN_ACTION` (no action has this id), `SCHEDULE_ACTION_DATE` (completed
+// before the meeting that raised the action). On error the log is unchanged.
+//
+// Thread safety: changes the log; no other call may use it meanwhile.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `id` and `status_json` valid for reads of their
+// lengths.
+enum carecoord_result carecoord_action_log_set_status(struct carecoord_action_log *log, const char *id, size_t id_len, const char *status_json, size_t status_len);
+
+// The open actions due before `as_of`, most overdue first, then by id (core
+// `ActionLog::overdue`): the chasing list of the caseload. An action due on `as_of` is not
+// overdue; done and cancelled actions never are.
+//
+// On success `*out_json` receives a JSON array of actions as in
+// [`carecoord_action_log_to_json`], each with `"days_overdue"` added (whole days from the
+// due date to `as_of`), NUL-terminated, owned by the caller and released with
+// [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`log` or `out_json` NULL), `INVALID_ARGUMENT` (`as_of` is not a
+// date).
+//
+// Thread safety: reads the log; safe from several threads at once.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `out_json` valid for a write.
+enum carecoord_result carecoord_action_log_overdue(const struct carecoord_action_log *log, struct carecoord_date as_of, char **out_json);
+
+// The overdue actions on `as_of` grouped by owner (core `ActionLog::chase_list`): owners
+// with the most overdue action first (then by owner id), each owner's actions most overdue
+// first.
+//
+// On success `*out_json` receives `[{"owner": "p2", "actions": [...]}, ...]`, the actions
+// as in [`carecoord_action_log_overdue`], NUL-terminated, owned by the caller and released
+// with [`carecoord_string_free`].
+//
+// Errors: as [`carecoord_action_log_overdue`].
+//
+// Thread safety: reads the log; safe from several threads at once.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `out_json` valid for a write.
+enum carecoord_result carecoord_action_log_chase_list(const struct carecoord_action_log *log, struct carecoord_date as_of, char **out_json);
+
+// The log as a Markdown table, one row per action in the order added (core
+// `ActionLog::to_markdown`): ID, Patient, Action, Owner, Due, Status, Raised.
+//
+// On success `*out_markdown` receives the text, NUL-terminated, owned by the caller and
+// released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`log` or `out_markdown` NULL); `INVALID_ARGUMENT` if a text
+// holds a NUL character.
+//
+// Thread safety: reads the log; safe from several threads at once.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `out_markdown` valid for a write.
+enum carecoord_result carecoord_action_log_to_markdown(const struct carecoord_action_log *log, char **out_markdown);
+
+// The log as an HTML `<table>`, text escaped (core `ActionLog::to_html`).
+//
+// On success `*out_html` receives the text, NUL-terminated, owned by the caller and
+// released with [`carecoord_string_free`].
+//
+// Errors: as [`carecoord_action_log_to_markdown`] (`out_html` instead of `out_markdown`).
+//
+// Thread safety: reads the log; safe from several threads at once.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `out_html` valid for a write.
+enum carecoord_result carecoord_action_log_to_html(const struct carecoord_action_log *log, char **out_html);
+
+// The log as JSON (core `ActionLog::to_json`): `{"actions": [...]}` in the order added,
+// read back by [`carecoord_action_log_from_json`].
+//
+// On success `*out_json` receives the text, NUL-terminated, owned by the caller and
+// released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`log` or `out_json` NULL).
+//
+// Thread safety: reads the log; safe from several threads at once.
+//
+// # Safety
+//
+// `log` must be NULL or a live handle; `out_json` valid for a write.
+enum carecoord_result carecoord_action_log_to_json(const struct carecoord_action_log *log, char **out_json);
+
+// Up to `max_slots` candidate slots for a meeting of the instance, at most one per day, in
+// time order (core `candidate_slots` over `Diary::new`): the required people all free and
+// working, a room the meeting accepts free and big enough, inside working hours on a
+// business day and the meeting's own window. Days where fewer preferred people are left
+// out win, then earlier days.
+//
+// `instance_json` (borrowed, UTF-8) is a `carecoord.schedule.v1` instance; `meeting_id`
+// (borrowed, UTF-8) one of its meetings. `options_json` (borrowed, UTF-8; NULL for the
+// defaults) is `{"max_slots": 3, "window": {"earliest": "2026-03-30T00:00", "latest":
+// null}}`, each key optional.
+//
+// On success `*out_slots_json` receives a JSON array of slots as
+// [`carecoord_diary_free_slots`] writes them (`{"start", "end", "room",
+// "preferred_unavailable"}`), possibly empty, NUL-terminated, owned by the caller and
+// released with [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`instance_json`, `meeting_id` or `out_slots_json` NULL),
+// `INVALID_UTF8`, the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in the
+// instance or the options, `SCHEDULE_INVALID_QUERY` (an unknown meeting id, `max_slots`
+// 0).
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each non-NULL pointer must be valid for reads of its length; `out_slots_json` valid for a
+// write.
+enum carecoord_result carecoord_schedule_candidate_slots(const char *instance_json, size_t instance_len, const char *meeting_id, size_t meeting_id_len, const char *options_json, size_t options_len, char **out_slots_json);
+
+// The text of the email asking a meeting's invitees which candidate slots they can make
+// (core `availability_email`): numbered options with dates like `Tue 24 Mar 2026,
+// 09:00-10:00` in UK time and the room's name, a reply-by date and a short closing. No
+// attendee id or patient detail is printed.
+//
+// * `instance_json`, `meeting_id` (borrowed, UTF-8): as for
+//   [`carecoord_schedule_candidate_slots`].
+// * `slots_json` (borrowed, UTF-8; NULL: the slots of
+//   [`carecoord_schedule_candidate_slots`] with default options): an array of `{"start",
+//   "end", "room" (optional)}` objects, as that function writes them.
+// * `options_json` (borrowed, UTF-8, required): `{"reply_by": "2026-03-20", "greeting":
+//   "Dear colleagues,", "sign_off": "Care coordination team"}`; `reply_by` is required and
+//   must be before the first option's date, the others are optional.
+//
+// On success `*out_email_json` receives `{"subject": "...", "body": "..."}` (the body's
+// lines end `\n`), NUL-terminated, owned by the caller and released with
+// [`carecoord_string_free`].
+//
+// Errors: `NULL_ARGUMENT` (`instance_json`, `meeting_id`, `options_json` or
+// `out_email_json` NULL), `INVALID_UTF8`, the `CARECOORD_RESULT_SCHEDULE_*` code of the
+// first problem in a document, `SCHEDULE_INVALID_QUERY` (an unknown meeting, no slots to
+// offer), `SCHEDULE_INVALID_FIELD` (`options.reply_by` not before the first option).
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each non-NULL pointer must be valid for reads of its length; `out_email_json` valid for
+// a write.
+enum carecoord_result carecoord_schedule_availability_email(const char *instance_json, size_t instance_len, const char *meeting_id, size_t meeting_id_len, const char *slots_json, size_t slots_len, const char *options_json, size_t options_len, char **out_email_json);
+
+// A plan as iCalendar text (RFC 5545; core `to_icalendar`): the `Europe/London`
+// `VTIMEZONE`, one `VEVENT` per placed meeting and one recurring `VEVENT` per series with
+// its `RRULE`, an `EXDATE` per occurrence the holiday policy skips and an overriding
+// `VEVENT` (`RECURRENCE-ID`) per occurrence it moves. Times are local with
+// `TZID=Europe/London`; attendees have `ROLE=REQ-PARTICIPANT` (required, series) or
+// `ROLE=OPT-PARTICIPANT` (preferred). Lines end CRLF, folded at 75 octets.
+//
+// `instance_json` and `solution_json` (borrowed, UTF-8) are a `carecoord.schedule.v1`
+// instance and solution. `options_json` (borrowed, UTF-8; NULL for the defaults) is
+//
+// ```text
+// {"domain": "carecoord.invalid",        UIDs `<id>@<domain>`, default addresses
+//  "prodid": "-//carecoord//schedule v1//EN",
+//  "dtstamp": "2026-03-01T09:00:00Z",    UTC (`Z`, seconds optional); default midnight
+//                                        UTC on the horizon's first date
+//  "sequence": 0,                        raise when re-sending a changed plan
+//  "addresses": {"p1": "p1@nhs.example"}} email per person id (`mailto:` added);
+//                                        others get `<id>@<domain>`
+// ```
+//
+// each key optional. On success `*out_ics` receives the text, NUL-terminated, owned by the
+// caller and released with [`carecoord_string_free`]. The same input always gives the same
+// text.
+//
+// Errors: `NULL_ARGUMENT` (`instance_json`, `solution_json` or `out_ics` NULL),
+// `INVALID_UTF8`, the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in a
+// document (`SCHEDULE_UNKNOWN_ID` for an assignment naming an unknown meeting or room,
+// `SCHEDULE_DUPLICATE_ENTRY` for a meeting placed twice, `SCHEDULE_INVALID_FIELD` for
+// `options.domain` with characters other than letters, digits, `.` and `-`).
+//
+// Thread safety: safe from any thread.
+//
+// # Safety
+//
+// Each non-NULL pointer must be valid for reads of its length; `out_ics` valid for a write.
+enum carecoord_result carecoord_schedule_to_icalendar(const char *instance_json, size_t instance_len, const char *solution_json, size_t solution_len, const char *options_json, size_t options_len, char **out_ics);
+
+// Free a string allocated by a carecoord function (the `char **out_*` results: JSON,
+// Markdown, HTML, iCalendar text). NULL does nothing.
 //
 // Ownership: takes back the string; it must not be used again. Only strings made by this
 // library may be passed (not ones from `malloc`). Thread safety: safe from any thread.

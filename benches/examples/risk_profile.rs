@@ -79,7 +79,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .counts
             .patients
     });
-    time("elixhauser", &|| elixhauser(&batches, &plain).unwrap().counts.patients);
+    time("elixhauser", &|| {
+        elixhauser(&batches, &plain).unwrap().counts.patients
+    });
     time("hfrs", &|| hfrs(&batches, &plain).unwrap().counts.patients);
     Ok(())
 }

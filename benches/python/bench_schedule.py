@@ -317,7 +317,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=60.0, help="CP-SAT seconds per instance")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=3, help="carecoord solves per instance (median)")
+    ap.add_argument("--repeat", type=int, default=5, help="carecoord solves per instance (median)")
     ap.add_argument("--only", nargs="*", help="instance names to run")
     ap.add_argument("--out", default=str(ROOT / "target" / "bench-schedule"))
     ap.add_argument("--evaluator", default=os.environ.get(

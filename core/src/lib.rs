@@ -1,8 +1,8 @@
 //! # carecoord
 //!
 //! Care coordination for NHS community, primary-care and acute flow teams: identifiers
-//! (NHS number, SNOMED CT, ICD-10), UK calendars with service hours and deadlines, and (in
-//! later modules) caseloads, risk stratification and meeting scheduling.
+//! (NHS number, SNOMED CT, ICD-10), UK calendars with service hours and deadlines, risk
+//! stratification, meeting scheduling, and caseloads kept as a durable journal of events.
 //!
 //! ## Overview
 //!
@@ -11,8 +11,17 @@
 //!   values in one call.
 //! * [`calendar`]: UK bank holidays for the three GOV.UK divisions, service hours, working-day
 //!   arithmetic and deadlines in `Europe/London`, correct across daylight saving changes.
-//! * `synth` (feature `synth`, on by default): a seeded synthetic register for demos,
-//!   tests and benchmarks. Only synthetic data, with NHS numbers in the 999 test range.
+//! * [`risk`]: Charlson, Elixhauser, HFRS, eFI, LACE, HOSPITAL, custom models, population
+//!   tiers and cohort filters over long-format Arrow tables, with rejects and explanations.
+//! * [`schedule`]: meeting planning (format `carecoord.schedule.v1`), diary queries, agendas,
+//!   minutes and action logs, availability emails, iCalendar export.
+//! * [`journal`]: an append-only, checksummed, versioned event file with crash recovery.
+//! * [`caseload`] and [`flow`]: patients, staff and rota, referrals with deadlines and breach
+//!   detection, care plans, contacts, tasks; inpatient stays, delays, escalation, discharge;
+//!   the state is a fold of journaled events.
+//! * `synth` (feature `synth`, on by default): a seeded synthetic locality (register, coded
+//!   records, meetings, a year of caseload events) for demos, tests and benchmarks. Only
+//!   synthetic data, with NHS numbers in the 999 test range.
 //!
 //! ## Information governance
 //!
@@ -36,7 +45,9 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod caseload;
 mod error;
+pub mod flow;
 pub mod ids;
 pub mod journal;
 pub mod risk;

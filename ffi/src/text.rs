@@ -1,7 +1,9 @@
-//! Borrowed strings in, caller-buffer strings out.
+//! Borrowed strings in; strings out into a caller buffer, or allocated by the library and
+//! released with [`carecoord_string_free`].
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
 
+use crate::boundary::ffi_boundary_or;
 use crate::error::{carecoord_result, FfiError};
 
 /// A borrowed UTF-8 string: pointer and length in bytes, not necessarily NUL-terminated.
@@ -161,4 +163,46 @@ pub(crate) unsafe fn string_out(
             ),
         )),
     }
+}
+
+/// Hand `text` to the caller as a NUL-terminated string allocated by the library, which they
+/// release with [`carecoord_string_free`].
+///
+/// Text holding a NUL byte cannot cross as a C string: that is
+/// `CARECOORD_RESULT_INVALID_ARGUMENT` (JSON output escapes it, so only rendered text whose
+/// input held a `\u0000` can get there).
+///
+/// # Safety
+///
+/// `out` must be non-null and valid for a write.
+pub(crate) unsafe fn owned_string_out(out: *mut *mut c_char, text: String) -> Result<(), FfiError> {
+    let c = CString::new(text).map_err(|_| {
+        FfiError::new(
+            carecoord_result::CARECOORD_RESULT_INVALID_ARGUMENT,
+            "the output would hold a NUL character (an input text holds `\\u0000`)",
+        )
+    })?;
+    // SAFETY: the caller promises `out` is valid for a write.
+    unsafe { *out = c.into_raw() };
+    Ok(())
+}
+
+/// Free a string allocated by a carecoord function (the `char **out_*` results: JSON,
+/// Markdown, HTML, iCalendar text). NULL does nothing.
+///
+/// Ownership: takes back the string; it must not be used again. Only strings made by this
+/// library may be passed (not ones from `malloc`). Thread safety: safe from any thread.
+///
+/// # Safety
+///
+/// `s` must be NULL or a string returned by this library that has not been freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn carecoord_string_free(s: *mut c_char) {
+    ffi_boundary_or("carecoord_string_free", (), || {
+        if !s.is_null() {
+            // SAFETY: the caller promises a live string made by CString::into_raw in
+            // `owned_string_out`, not freed before.
+            drop(unsafe { CString::from_raw(s) });
+        }
+    })
 }

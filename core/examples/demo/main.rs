@@ -5,6 +5,7 @@
 //! the register per practice, and lists the bank holidays and service-hour deadlines the
 //! teams work to. Writes CSV files into `--out` (default `out/`) and prints where.
 
+mod caseload;
 mod risk;
 mod schedule;
 
@@ -269,6 +270,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         sched.chase_owners
     );
 
+    // 7. A year of caseload events through the journal, replayed; the last day's work lists.
+    let cl = caseload::run(&args.out)?;
+    println!(
+        "caseload: {} events journaled ({:.1} MB), replayed in {:.2} s ({:.0} events/s), {} rejected",
+        cl.events,
+        cl.journal_mb,
+        cl.replay_secs,
+        cl.events as f64 / cl.replay_secs,
+        cl.rejected
+    );
+    println!(
+        "  {}: {} referrals breaching, {} patients in hospital 21+ days, {} overdue actions",
+        cl.today, cl.breaches, cl.long_stays, cl.overdue
+    );
+
     println!("outputs written to {}/:", args.out.display());
     let mut files: Vec<String> = [
         "register.csv",
@@ -280,6 +296,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     .to_vec();
     files.extend(risk.files);
     files.extend(sched.files);
+    files.extend(cl.files);
     for f in files {
         println!("  {}", args.out.join(f).display());
     }

@@ -200,12 +200,14 @@ pub enum CaseloadError {
         reason: &'static str,
     },
     /// The member of staff cannot take the work.
-    #[error("event {seq} ({event}): field `staff`: the member of staff {reason}")]
+    #[error("event {seq} ({event}): field `{field}`: the member of staff {reason}")]
     StaffUnavailable {
         /// Sequence number of the event.
         seq: u64,
         /// Event kind.
         event: &'static str,
+        /// The field naming the member of staff (`staff`, `cover`, `owner`).
+        field: &'static str,
         /// Why.
         reason: Unavailable,
     },

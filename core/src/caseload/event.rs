@@ -15,10 +15,9 @@ use super::serde_util;
 use super::{
     AbsenceId, AbsenceKind, AdmissionMethod, Band, CarePlanId, CareRole, CaseloadError,
     CloseOutcome, ContactId, ContactMode, ContactOutcome, Destination, DutyRequest, FrailtyLevel,
-    Goal, GoalId, GoalStatus, HandoverId, HandoverItem, Mobility, Note, OutcomeMeasure,
-    PatientRef, Priority, ReferralId, Register, RepatriationId, RepatriationStatus, Settings,
-    Setting, Skill, StaffId, StayId, TaskId, TaskKind, TransportId, TransportOutcome,
-    UcrCondition, WardId,
+    Goal, GoalId, GoalStatus, HandoverId, HandoverItem, Mobility, Note, OutcomeMeasure, PatientRef,
+    Priority, ReferralId, Register, RepatriationId, RepatriationStatus, Setting, Settings, Skill,
+    StaffId, StayId, TaskId, TaskKind, TransportId, TransportOutcome, UcrCondition, WardId,
 };
 use crate::ids::{NhsNumber, SnomedId};
 
@@ -53,7 +52,11 @@ pub enum Event {
         /// New local reference.
         patient: PatientRef,
         /// NHS number, if known (masked in `Debug`).
-        #[serde(with = "serde_util::opt_nhs", default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            with = "serde_util::opt_nhs",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         nhs_number: Option<NhsNumber>,
         /// GP practice code.
         practice: String,
@@ -119,7 +122,11 @@ pub enum Event {
         #[serde(with = "serde_util::date")]
         completed_on: NaiveDate,
         /// Review date, if set.
-        #[serde(with = "serde_util::opt_date", default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            with = "serde_util::opt_date",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         review_on: Option<NaiveDate>,
         /// Where the form is held.
         held_at: String,
@@ -294,7 +301,11 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         referral: Option<ReferralId>,
         /// SNOMED CT concept (partition 00 or 10).
-        #[serde(with = "serde_util::opt_snomed", default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            with = "serde_util::opt_snomed",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         snomed: Option<SnomedId>,
         /// Duration in minutes.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -154,6 +154,7 @@ macro_rules! local_id {
 
             /// The id without checking it; events that create entities check ids when they
             /// are applied.
+            #[allow(dead_code)]
             pub(crate) fn unchecked(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
@@ -379,10 +380,7 @@ mod tests {
     #[test]
     fn id_rules() {
         assert!(PatientRef::new("P-1").is_ok());
-        assert_eq!(
-            PatientRef::new("").unwrap_err().reason,
-            "must not be empty"
-        );
+        assert_eq!(PatientRef::new("").unwrap_err().reason, "must not be empty");
         assert_eq!(
             PatientRef::new("x".repeat(65)).unwrap_err().reason,
             "longer than 64 bytes"

@@ -744,7 +744,10 @@ impl Referral {
     ///
     /// None.
     pub fn clock_at(&self, at: DateTime<Utc>) -> ClockStatus {
-        let Some(due) = self.due_at.filter(|_| self.due_set_at.is_some_and(|s| s <= at)) else {
+        let Some(due) = self
+            .due_at
+            .filter(|_| self.due_set_at.is_some_and(|s| s <= at))
+        else {
             return ClockStatus::NotStarted;
         };
         if let Some(c) = self.first_contact_at.filter(|c| *c <= at) {

@@ -65,14 +65,13 @@ pub(crate) mod instant {
         s.serialize_str(&fmt_instant(t))
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<DateTime<Utc>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         parse_instant(&s)
     }
 }
 
+#[allow(dead_code)]
 pub(crate) mod opt_instant {
     use super::*;
 
@@ -203,9 +202,7 @@ pub(crate) mod los_convention {
         s.serialize_str(c.as_str())
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<LosConvention, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<LosConvention, D::Error> {
         match <std::borrow::Cow<'de, str>>::deserialize(d)?.as_ref() {
             "midnights" => Ok(LosConvention::Midnights),
             "inclusive_days" => Ok(LosConvention::InclusiveDays),
@@ -225,9 +222,7 @@ pub(crate) mod opt_region {
         }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Region>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Region>, D::Error> {
         match <Option<std::borrow::Cow<'de, str>>>::deserialize(d)? {
             None => Ok(None),
             Some(s) => Region::ALL

@@ -187,10 +187,13 @@ pub enum TwoHourClock {
 /// assert_eq!((s.clock_start, s.ucr_2_hour_minutes, s.ucr_2_day_working_days), (ClockStart::Received, 120, 2));
 /// let back: Settings = serde_json::from_str(&serde_json::to_string(&s)?)?;
 /// assert_eq!(back, s);
+/// // Fields left out take their defaults.
+/// let accepted: Settings = serde_json::from_str(r#"{"clock_start":"accepted"}"#)?;
+/// assert_eq!(accepted, Settings { clock_start: ClockStart::Accepted, ..Settings::default() });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// Service hours of the community team (UCR, routine referrals, the rota).
     pub team_hours: HoursSpec,
@@ -243,14 +246,18 @@ pub(crate) struct Compiled {
 impl Settings {
     /// Checks the settings; `Err((field, reason))` names the first problem.
     pub(crate) fn compile(&self) -> Result<Compiled, (&'static str, &'static str)> {
-        let team = self
-            .team_hours
-            .to_service_hours()
-            .map_err(|_| ("team_hours", "opening must be before closing, on at least one day"))?;
-        let duty = self
-            .duty_hours
-            .to_service_hours()
-            .map_err(|_| ("duty_hours", "opening must be before closing, on at least one day"))?;
+        let team = self.team_hours.to_service_hours().map_err(|_| {
+            (
+                "team_hours",
+                "opening must be before closing, on at least one day",
+            )
+        })?;
+        let duty = self.duty_hours.to_service_hours().map_err(|_| {
+            (
+                "duty_hours",
+                "opening must be before closing, on at least one day",
+            )
+        })?;
         if self.ucr_2_hour_minutes == 0 || self.ucr_2_hour_minutes > 7 * 24 * 60 {
             return Err(("ucr_2_hour_minutes", "must be 1 to 10080 minutes"));
         }
@@ -261,7 +268,11 @@ impl Settings {
         {
             return Err(("working_days", "at most 365 working days"));
         }
-        let mut ids: Vec<&str> = self.escalation_rules.iter().map(|r| r.id.as_str()).collect();
+        let mut ids: Vec<&str> = self
+            .escalation_rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         ids.sort_unstable();
         if ids.windows(2).any(|w| w[0] == w[1]) {
             return Err(("escalation_rules", "rule ids must be unique"));

@@ -8,12 +8,13 @@ use serde::Serialize;
 
 use super::settings::Compiled;
 use super::{
-    Absence, AbsenceId, CarePlan, CarePlanId, CaseloadError, Contact, ContactId, Event,
-    HandoverId, Patient, PatientRef, Referral, ReferralId, RepatriationId, Settings, Staff,
-    StaffId, StayId, Task, TaskId, TransportId, WardId,
+    Absence, AbsenceId, CarePlan, CarePlanId, CaseloadError, Contact, ContactId, Event, HandoverId,
+    Patient, PatientRef, Referral, ReferralId, RepatriationId, Settings, Staff, StaffId, StayId,
+    Task, TaskId, TransportId, WardId,
 };
 use crate::calendar::{local_date, ServiceHours};
 use crate::flow::{Handover, Repatriation, Stay, TransportBooking, Ward};
+use crate::ids::NhsNumber;
 use crate::journal::Envelope;
 
 /// The mutation an accepted event makes, prepared while checking it.
@@ -89,6 +90,9 @@ pub struct Caseload {
     pub(crate) repatriations: BTreeMap<RepatriationId, Repatriation>,
     pub(crate) transports: BTreeMap<TransportId, TransportBooking>,
     pub(crate) handovers: BTreeMap<HandoverId, Handover>,
+    /// Patients by NHS number (derived from `patients`; not serialized).
+    #[serde(skip)]
+    pub(crate) by_nhs: std::collections::HashMap<NhsNumber, PatientRef>,
 }
 
 impl fmt::Debug for Caseload {
@@ -156,7 +160,41 @@ impl Caseload {
             repatriations: BTreeMap::new(),
             transports: BTreeMap::new(),
             handovers: BTreeMap::new(),
+            by_nhs: std::collections::HashMap::new(),
         }
+    }
+
+    /// The patient with this NHS number, if one is registered with it (NHS numbers are unique
+    /// in a caseload: a second registration with the same number is rejected).
+    ///
+    /// # Errors
+    ///
+    /// None.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use carecoord::caseload::{Caseload, Event, PatientRef};
+    /// use carecoord::journal::Envelope;
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    ///
+    /// let n: carecoord::ids::NhsNumber = "9434765919".parse()?;
+    /// let mut c = Caseload::new();
+    /// let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    /// let reg = |id: &str| Event::PatientRegistered {
+    ///     patient: PatientRef::new(id).unwrap(), nhs_number: Some(n), practice: "SYN001".into(),
+    ///     birth_date: NaiveDate::from_ymd_opt(1950, 1, 1).unwrap(),
+    /// };
+    /// c.apply(&Envelope { seq: 1, who: "pcc".into(), at, event: reg("P1") })?;
+    /// assert_eq!(c.patient_by_nhs_number(&n).unwrap().id.as_str(), "P1");
+    /// let err = c.apply(&Envelope { seq: 2, who: "pcc".into(), at, event: reg("P2") }).unwrap_err();
+    /// assert_eq!(err.to_string(), "event 2 (patient_registered): field `nhs_number`: a patient with this id already exists");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn patient_by_nhs_number(&self, nhs_number: &NhsNumber) -> Option<&Patient> {
+        self.by_nhs
+            .get(nhs_number)
+            .and_then(|id| self.patients.get(id.as_str()))
     }
 
     /// Checks `event` against the model and, if it is accepted, applies it.
@@ -324,6 +362,7 @@ macro_rules! accessors {
         impl Caseload {
             $(
                 $(#[$doc])*
+                /// Takes the id as `&str` or as its id type.
                 ///
                 /// # Errors
                 ///
@@ -336,8 +375,8 @@ macro_rules! accessors {
                 #[doc = concat!("assert!(Caseload::new().", stringify!($one), "(\"", $ex_id, "\").is_none());")]
                 #[doc = concat!("assert_eq!(Caseload::new().", stringify!($all), "().count(), 0);")]
                 /// ```
-                pub fn $one(&self, id: &str) -> Option<&$ty> {
-                    self.$field.get(id)
+                pub fn $one<Q: AsRef<str> + ?Sized>(&self, id: &Q) -> Option<&$ty> {
+                    self.$field.get(id.as_ref())
                 }
 
                 #[doc = concat!("Every entry, in id order (see [`Caseload::", stringify!($one), "`]).")]
@@ -432,10 +471,15 @@ impl<'e> Cx<'e> {
         }
     }
 
-    pub(crate) fn unavailable(&self, reason: super::Unavailable) -> CaseloadError {
+    pub(crate) fn unavailable(
+        &self,
+        field: &'static str,
+        reason: super::Unavailable,
+    ) -> CaseloadError {
         CaseloadError::StaffUnavailable {
             seq: self.seq,
             event: self.kind,
+            field,
             reason,
         }
     }

@@ -2,8 +2,6 @@
 //! outcomes and the like. Each is written in JSON and in rows as its snake_case code
 //! ([`as_str`](Skill::as_str)), and parsed back with `FromStr`.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A code that is not in a closed code list; names the list, never the text.
@@ -64,18 +62,18 @@ macro_rules! code_list {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, UnknownCode> {
+            type Err = $crate::caseload::UnknownCode;
+            fn from_str(s: &str) -> Result<Self, $crate::caseload::UnknownCode> {
                 match s {
                     $($code => Ok($name::$variant),)+
-                    _ => Err(UnknownCode { list: stringify!($name) }),
+                    _ => Err($crate::caseload::UnknownCode { list: stringify!($name) }),
                 }
             }
         }

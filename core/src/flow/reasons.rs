@@ -206,9 +206,7 @@ impl DelayReasonTable {
     /// assert_eq!(DelayReasonTable::builtin().reasons("dtoc-2018").count(), 10);
     /// ```
     pub fn reasons<'a>(&'a self, version: &'a str) -> impl Iterator<Item = &'a DelayReason> + 'a {
-        self.reasons
-            .values()
-            .filter(move |r| r.version == version)
+        self.reasons.values().filter(move |r| r.version == version)
     }
 
     /// Number of reasons over all versions.
@@ -324,7 +322,9 @@ mod tests {
         let t = DelayReasonTable::builtin();
         let i = t.get("acute-sitrep-2023", "i").unwrap();
         assert_eq!(i.category, "criteria-to-reside");
-        assert!(i.label.starts_with("Declared as not meeting the criteria to reside at"));
+        assert!(i
+            .label
+            .starts_with("Declared as not meeting the criteria to reside at"));
         assert!(i.label.contains(", then later"));
         let c02 = t.get("community-sitrep-2023", "C02").unwrap();
         assert_eq!(c02.note.as_deref(), Some("code assigned by this project"));
@@ -337,7 +337,10 @@ mod tests {
         );
         let dtoc_i = t.get("dtoc-2018", "I").unwrap();
         assert_eq!(dtoc_i.note.as_deref(), Some("wording unverified"));
-        assert_eq!(t.get("acute-sitrep-2020", "xv").unwrap().category, "repatriation");
+        assert_eq!(
+            t.get("acute-sitrep-2020", "xv").unwrap().category,
+            "repatriation"
+        );
     }
 
     #[test]

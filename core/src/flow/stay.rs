@@ -329,7 +329,9 @@ impl Stay {
     ///
     /// None.
     pub fn escalated_under(&self, rule: &str, at: DateTime<Utc>) -> bool {
-        self.escalations.iter().any(|e| e.rule == rule && e.at <= at)
+        self.escalations
+            .iter()
+            .any(|e| e.rule == rule && e.at <= at)
     }
 }
 
@@ -466,6 +468,8 @@ impl Handover {
     ///
     /// None.
     pub fn is_complete(&self) -> bool {
-        self.notes_sent.is_some() && self.notes_received.is_some() && self.package_confirmed.is_some()
+        self.notes_sent.is_some()
+            && self.notes_received.is_some()
+            && self.package_confirmed.is_some()
     }
 }

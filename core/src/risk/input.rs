@@ -812,6 +812,7 @@ impl<'b> LongTable<'b> {
             .map(|(b, start, end)| {
                 let cols = &self.batches[b];
                 let mut values = vec![C::default(); end - start];
+                let mut cache = ParseCache::<C>::new();
                 let mut dates = Vec::new();
                 let mut marks = Vec::new();
                 let window = self.window.zip(cols.date);
@@ -825,7 +826,7 @@ impl<'b> LongTable<'b> {
                         marks.push(mark(Mark::Reject(Field::Code, "null_code")));
                         continue;
                     };
-                    match parse(text) {
+                    match cache.get(text, parse) {
                         Ok(v) => values[k] = v,
                         Err(reason) => {
                             marks.push(mark(Mark::Reject(Field::Code, reason)));

@@ -82,9 +82,9 @@ struct MeetingSearch {
 type Pos = Option<(u32, u16)>;
 
 /// Ruin-and-recreate rounds without a strict improvement before the search stops:
-/// 100 plus 10 per meeting, at most 1000.
+/// 100 plus 40 per meeting, at most 4000.
 fn max_idle_rounds(meetings: usize) -> usize {
-    (100 + 10 * meetings).min(1000)
+    (100 + 40 * meetings).min(4000)
 }
 
 struct Search<'a> {
@@ -644,6 +644,23 @@ impl<'a> Search<'a> {
             }
             self.place(m0, ci as u32, r);
             ruin.extend(bl);
+            // Meetings that prefer someone m0 now takes up at the new slot are re-inserted
+            // too, so a preferred clash the move creates can be cleared by moving them (a
+            // compound move that single-meeting moves and required-person ejection miss).
+            let (x0, x1) = self.interval(m0).expect("placed");
+            let clashing: Vec<usize> = self.ms[m0]
+                .watchers
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|&n| {
+                    !self.ms[n].pinned
+                        && self.interval(n).is_some_and(|(a, b)| overlap(a, b, x0, x1))
+                })
+                .collect();
+            for n in clashing {
+                self.unplace(n);
+                ruin.push(n);
+            }
         } else {
             // Random kick: m0 and some neighbours out, m0 to a random other free slot.
             let mut near: Vec<usize> = self.ms[m0]

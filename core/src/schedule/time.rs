@@ -370,7 +370,11 @@ mod tests {
     #[test]
     fn non_ascii_text_is_an_error_not_a_panic() {
         // 'é' is two bytes: without the ASCII check these would slice inside it.
-        for s in ["2026-03-23T09:0\u{e9}00", "2026-03-2\u{e9}T09:00", "2026-03-23T\u{e9}:000"] {
+        for s in [
+            "2026-03-23T09:0\u{e9}00",
+            "2026-03-2\u{e9}T09:00",
+            "2026-03-23T\u{e9}:000",
+        ] {
             assert!(parse_local(s).is_err(), "{s:?}");
         }
         assert!(parse_date("2026-0\u{e9}-2").is_err());

@@ -13,10 +13,12 @@
 //! assert_eq!(a.rows.len(), 500);
 //! ```
 
+mod caseload;
 mod locality;
 mod register;
 mod schedule;
 
+pub use caseload::{caseload_year, CaseloadSynthConfig, SynthCounts, SyntheticCaseload};
 pub use locality::{locality, Locality};
 pub use register::{register, Practice, RegisterConfig, RegisterRow, Sex, SyntheticRegister};
 pub use schedule::{

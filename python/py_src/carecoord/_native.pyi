@@ -52,7 +52,14 @@ __all__ = [
     "schedule_solve",
     "schedule_evaluate",
     "schedule_series_conflicts",
+    "schedule_series_occurrences",
+    "schedule_meeting_time",
+    "schedule_candidate_slots",
+    "schedule_availability_email",
+    "schedule_to_icalendar",
     "Diary",
+    "Agenda",
+    "ActionLog",
 ]
 
 __version__: str
@@ -266,3 +273,89 @@ class Diary:
         end: datetime,
         room: Optional[str] = None,
     ) -> List[str]: ...
+
+# meeting work
+# (id, title, start, end, room, required, preferred)
+_MeetingArg = Tuple[str, str, datetime, datetime, Optional[str], Sequence[str], Sequence[str]]
+# (patient_ref, label, risk_tier, breached, days_since_review, minutes, involved,
+#  reason, key_problems, risk_scores [(name, value)], open_actions)
+_ItemArg = Tuple[
+    str,
+    str,
+    Optional[int],
+    bool,
+    Optional[int],
+    Optional[int],
+    Sequence[str],
+    str,
+    Sequence[str],
+    Sequence[Tuple[str, str]],
+    Sequence[str],
+]
+
+def schedule_series_occurrences(instance: str) -> List[Dict[str, Any]]: ...
+def schedule_meeting_time(instance: str, solution: str, meeting_id: str) -> Dict[str, Any]: ...
+def schedule_candidate_slots(
+    instance: str,
+    meeting_id: str,
+    max_slots: int,
+    earliest: Optional[datetime] = None,
+    latest: Optional[datetime] = None,
+) -> List[Dict[str, Any]]: ...
+def schedule_availability_email(
+    instance: str,
+    meeting_id: str,
+    slots: Optional[Sequence[Tuple[datetime, datetime, Optional[str]]]],
+    reply_by: date,
+    greeting: Optional[str] = None,
+    sign_off: Optional[str] = None,
+) -> Dict[str, str]: ...
+def schedule_to_icalendar(
+    instance: str,
+    solution: str,
+    domain: Optional[str] = None,
+    prodid: Optional[str] = None,
+    dtstamp: Optional[datetime] = None,
+    sequence: int = 0,
+    addresses: Optional[Dict[str, str]] = None,
+) -> str: ...
+@final
+class Agenda:
+    def __new__(
+        cls,
+        meeting: _MeetingArg,
+        items: Sequence[_ItemArg],
+        default_minutes: int,
+        opening: Optional[Sequence[Tuple[str, int]]],
+        closing: Optional[Sequence[Tuple[str, int]]],
+        backfill: bool,
+    ) -> Agenda: ...
+    @property
+    def meeting(self) -> Dict[str, Any]: ...
+    @property
+    def entries(self) -> List[Dict[str, Any]]: ...
+    @property
+    def deferred(self) -> List[Dict[str, Any]]: ...
+    def to_markdown(self, person: Optional[str] = None) -> str: ...
+    def to_html(self, person: Optional[str] = None) -> str: ...
+
+@final
+class ActionLog:
+    def __new__(cls) -> ActionLog: ...
+    @staticmethod
+    def from_json(text: str) -> ActionLog: ...
+    def add_minutes(
+        self,
+        meeting: _MeetingArg,
+        attendees: Sequence[str],
+        apologies: Sequence[str],
+        decisions: Sequence[Tuple[Optional[str], str]],
+        actions_json: str,
+    ) -> int: ...
+    def set_status(self, action_id: str, status: str, completed: Optional[date] = None) -> None: ...
+    def overdue(self, as_of: date) -> Any: ...
+    def chase_list(self, as_of: date) -> Any: ...
+    def to_markdown(self) -> str: ...
+    def to_html(self) -> str: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
