@@ -10,13 +10,7 @@ use std::time::Instant;
 
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use carecoord::risk::{charlson, elixhauser, hfrs, CharlsonWeights, LongInput, ScoreOptions};
-
-const CODES: &[&str] = &[
-    "I214", "I500", "E119", "E112", "I10", "J449", "N184", "F03", "G309", "C509", "C787", "I639",
-    "I693", "W19", "S720", "F059", "N390", "R32", "I739", "F329", "E669", "D649", "K746", "E039",
-    "G20", "L89", "R26", "Z742", "R54", "M810", "J189", "K219", "M545", "R51", "Z000", "H269",
-    "B349", "L309", "R104", "J069",
-];
+use carecoord_benches::ICD10_POOL;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let patients: usize = std::env::args()
@@ -35,7 +29,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n = patients * per;
     let ids = Int64Array::from_iter_values((0..n).map(|i| (i / per) as i64));
     let ages = Int64Array::from_iter_values((0..n).map(|i| 18 + ((i / per) * 7919 % 82) as i64));
-    let codes = StringArray::from_iter_values((0..n).map(|_| CODES[next() as usize % CODES.len()]));
+    let codes = StringArray::from_iter_values(
+        (0..n).map(|_| ICD10_POOL[next() as usize % ICD10_POOL.len()]),
+    );
     let batch = RecordBatch::try_from_iter([
         ("id", Arc::new(ids) as ArrayRef),
         ("code", Arc::new(codes) as ArrayRef),

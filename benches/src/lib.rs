@@ -34,6 +34,15 @@ pub fn nhs_number_column(n: usize) -> StringArray {
     StringArray::from_iter_values(nhs_numbers(n))
 }
 
+/// Clean ICD-10 codes (no dots, upper case) that hit Charlson, Elixhauser and HFRS
+/// categories, mixed with common codes that hit none: the pool of the risk inputs.
+pub const ICD10_POOL: &[&str] = &[
+    "I214", "I500", "E119", "E112", "I10", "J449", "N184", "F03", "G309", "C509", "C787", "I639",
+    "I693", "W19", "S720", "F059", "N390", "R32", "I739", "F329", "E669", "D649", "K746", "E039",
+    "G20", "L89", "R26", "Z742", "R54", "M810", "J189", "K219", "M545", "R51", "Z000", "H269",
+    "B349", "L309", "R104", "J069",
+];
+
 /// A long-format diagnosis table: `patients` patients with `per_patient` ICD-10 codes each,
 /// drawn (seeded) from codes that hit Charlson, Elixhauser and HFRS categories mixed with
 /// codes that hit none; about 10% dotted and 5% lower case, as exports write them.
@@ -43,12 +52,6 @@ pub fn long_codes(patients: usize, per_patient: usize) -> arrow_array::RecordBat
     use arrow_array::builder::StringBuilder;
     use arrow_schema::{DataType, Field, Schema};
 
-    const CODES: &[&str] = &[
-        "I214", "I500", "E119", "E112", "I10", "J449", "N184", "F03", "G309", "C509", "C787",
-        "I639", "I693", "W19", "S720", "F059", "N390", "R32", "I739", "F329", "E669", "D649",
-        "K746", "E039", "G20", "L89", "R26", "Z742", "R54", "M810", "J189", "K219", "M545", "R51",
-        "Z000", "H269", "B349", "L309", "R104", "J069",
-    ];
     // A small xorshift keeps the generator dependency-free and identical everywhere.
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut next = move || {
@@ -63,7 +66,7 @@ pub fn long_codes(patients: usize, per_patient: usize) -> arrow_array::RecordBat
     for p in 0..patients {
         let id = format!("P{p:07}");
         for _ in 0..per_patient {
-            let c = CODES[(next() % CODES.len() as u64) as usize];
+            let c = ICD10_POOL[(next() % ICD10_POOL.len() as u64) as usize];
             ids.append_value(&id);
             match next() % 20 {
                 0 | 1 if c.len() > 3 => codes.append_value(format!("{}.{}", &c[..3], &c[3..])),

@@ -642,15 +642,7 @@ impl<'b> LongTable<'b> {
     ) -> Option<Folded<A>> {
         let with_age = self.has_age();
         let unsorted = AtomicBool::new(false);
-        let mut ranges = Vec::new();
-        for (b, cols) in self.batches.iter().enumerate() {
-            let mut start = 0;
-            while start < cols.len {
-                let end = (start + CHUNK_ROWS).min(cols.len);
-                ranges.push((b, start, end));
-                start = end;
-            }
-        }
+        let ranges = self.chunk_ranges();
         let chunks: Vec<Option<FoldChunk<K, A>>> = ranges
             .into_par_iter()
             .map(|(b, start, end)| {
@@ -793,11 +785,9 @@ impl<'b> LongTable<'b> {
         Some(out)
     }
 
-    /// Phase one: codes (and dates, with a window) of every row, in parallel chunks.
-    fn parse_chunks<C: Copy + Default + Send>(
-        &self,
-        parse: &(impl Fn(&'b str) -> Result<C, &'static str> + Sync),
-    ) -> Vec<Chunk<C>> {
+    /// `(batch, start, end)` of every run of at most [`CHUNK_ROWS`] rows, in row order: the
+    /// units of parallel work of both passes.
+    fn chunk_ranges(&self) -> Vec<(usize, usize, usize)> {
         let mut ranges = Vec::new();
         for (b, cols) in self.batches.iter().enumerate() {
             let mut start = 0;
@@ -807,6 +797,15 @@ impl<'b> LongTable<'b> {
                 start = end;
             }
         }
+        ranges
+    }
+
+    /// Phase one: codes (and dates, with a window) of every row, in parallel chunks.
+    fn parse_chunks<C: Copy + Default + Send>(
+        &self,
+        parse: &(impl Fn(&'b str) -> Result<C, &'static str> + Sync),
+    ) -> Vec<Chunk<C>> {
+        let ranges = self.chunk_ranges();
         ranges
             .into_par_iter()
             .map(|(b, start, end)| {
