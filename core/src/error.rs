@@ -25,4 +25,13 @@ pub enum Error {
     /// A scheduling computation failed.
     #[error(transparent)]
     Schedule(#[from] crate::schedule::ScheduleError),
+    /// A journal could not be opened, read or appended to.
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    /// A caseload event was rejected, or a caseload request could not be read.
+    #[error(transparent)]
+    Caseload(#[from] crate::caseload::CaseloadError),
+    /// A patient-flow computation or delay-reason table failed.
+    #[error(transparent)]
+    Flow(#[from] crate::flow::FlowError),
 }

@@ -240,6 +240,17 @@ pub enum CaseloadError {
         /// One-based column.
         column: usize,
     },
+    /// A request (a query, bulk-load options or a row of a bulk load) does not fit: the
+    /// path names the field at fault (`within_minutes`, `rows[3].birth_date`, ...).
+    #[error("{what}: field `{path}`: {reason}")]
+    InvalidRequest {
+        /// What was being read: `query`, `bulk load row 17`, ...
+        what: String,
+        /// The JSON path or column of the field at fault (`.` when the whole value).
+        path: String,
+        /// What is wrong with it (never the value).
+        reason: String,
+    },
     /// The journal could not be opened, read or appended to.
     #[error(transparent)]
     Journal(#[from] JournalError),
@@ -272,6 +283,7 @@ impl CaseloadError {
             Self::Deadline { .. } => "deadline",
             Self::NoAllocation { .. } => "no_allocation",
             Self::InvalidJson { .. } => "invalid_json",
+            Self::InvalidRequest { .. } => "invalid_request",
             Self::Journal(_) => "journal",
             Self::Poisoned => "poisoned",
         }

@@ -89,6 +89,7 @@ pub(crate) mod serde_util;
 mod settings;
 mod state;
 mod store;
+mod table;
 mod types;
 
 #[cfg(test)]
@@ -113,6 +114,7 @@ pub use query::{
 pub use settings::{ClockStart, HoursSpec, Settings, TwoHourClock};
 pub use state::Caseload;
 pub use store::{BatchOutcome, CaseloadJournal, Replay, ReplayReport, SCHEMA};
+pub use table::{AllocationRow, BulkOptions, BulkReport, Query, RowReject, Rows, Session};
 pub use types::{
     AbsenceKind, AdmissionMethod, Band, CareRole, CloseOutcome, ContactMode, ContactOutcome,
     Destination, DutyRequest, FrailtyLevel, GoalStatus, HandoverItem, Mobility, Priority, Register,

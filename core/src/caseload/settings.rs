@@ -40,7 +40,7 @@ pub struct HoursSpec {
     #[serde(with = "serde_util::weekdays")]
     pub days: Vec<Weekday>,
     /// The region whose bank holidays close the service; `None` if bank holidays are worked.
-    #[serde(with = "serde_util::opt_region")]
+    #[serde(default, with = "serde_util::opt_region")]
     pub closed_on_bank_holidays_of: Option<Region>,
 }
 

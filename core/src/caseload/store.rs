@@ -536,6 +536,44 @@ impl CaseloadJournal {
         Ok(s.staff)
     }
 
+    /// Applies each parsed row in order, keeping going past rejections, then appends the
+    /// accepted events in one synced write. Returns the number applied and the rejects
+    /// `(row, kind, error)`.
+    pub(crate) fn record_each(
+        &mut self,
+        rows: Vec<super::table::BulkRow>,
+    ) -> Result<(u64, Vec<super::table::ModelReject>), CaseloadError> {
+        if self.poisoned {
+            return Err(CaseloadError::Poisoned);
+        }
+        let first = self.journal.next_seq();
+        let mut accepted: Vec<Envelope<Event>> = Vec::new();
+        let mut rejected = Vec::new();
+        for (row, who, at, event) in rows {
+            let env = Envelope {
+                seq: first + accepted.len() as u64,
+                who,
+                at,
+                event,
+            };
+            match self.caseload.apply(&env) {
+                Ok(()) => accepted.push(env),
+                Err(e) => rejected.push((row, env.event.kind(), e)),
+            }
+        }
+        if !accepted.is_empty() {
+            let result = self
+                .journal
+                .append_batch(accepted.iter().map(|e| (e.who.as_str(), e.at, &e.event)));
+            if let Err(e) = result {
+                // The events are applied in memory but not (all) on disk.
+                self.poisoned = true;
+                return Err(e.into());
+            }
+        }
+        Ok((accepted.len() as u64, rejected))
+    }
+
     /// Gives up the journal and returns the caseload.
     ///
     /// # Errors
