@@ -6,15 +6,20 @@
 //!   events applied with no rejection;
 //! * `caseload/apply/<year>/carecoord`: `Caseload::from_events` on the events in memory (the
 //!   model alone, without JSON);
+//! * `caseload/load_arrow/<year>/carecoord`: `Session::load_batch` of the year as Arrow
+//!   batches (one per run of events of one kind, from `caseload::events_to_batches`): read each
+//!   row as an event, check and apply it, in memory;
 //! * `caseload/query/<query>/carecoord`: queries on the replayed default year at its last
 //!   evening (breaching within an hour, the 7+ long-stay list, the chasing list, the ward
-//!   census, the over-65 discharge review queue of one practice).
+//!   census, the over-65 discharge review queue of one practice), and
+//!   `caseload/query_arrow/long_stay_7_plus/carecoord`: the long-stay query through
+//!   `Query` JSON to an Arrow batch, as the bindings run it.
 //!
 //! Throughput in events per second is reported by Criterion (`Throughput::Elements`).
 
 use std::hint::black_box;
 
-use carecoord::caseload::{Caseload, Event, SCHEMA};
+use carecoord::caseload::{events_to_batches, BulkOptions, Caseload, Event, Session, SCHEMA};
 use carecoord::flow::LosBand;
 use carecoord::journal::{Envelope, OpenOptions};
 use carecoord::synth::{caseload_year, CaseloadSynthConfig};
@@ -67,6 +72,20 @@ fn caseload_benches(c: &mut Criterion) {
                 assert_eq!(c.applied() as usize, n);
             })
         });
+        let batches = events_to_batches(&year.events).expect("batches");
+        g.bench_function(format!("load_arrow/{name}/carecoord"), |b| {
+            b.iter(|| {
+                let mut s = Session::in_memory();
+                let mut applied = 0;
+                for batch in black_box(&batches) {
+                    let r = s.load_batch(batch, &BulkOptions::default()).expect("loads");
+                    assert!(r.rejects.is_empty());
+                    applied += r.applied;
+                }
+                assert_eq!(applied as usize, n);
+            })
+        });
+        drop(batches);
         let _ = std::fs::remove_file(&path);
         if name == "year" {
             year_state = Some((Caseload::from_events(&year.events).0, year.end));
@@ -96,6 +115,17 @@ fn caseload_benches(c: &mut Criterion) {
         b.iter(|| assert_eq!(c.long_stay(black_box(now), LosBand::Days7Plus).len(), long))
     });
     let chase = c.chase_list(today, &[]).len();
+    let query = format!(
+        r#"{{"query":"long_stay","at":"{}","band":"7+"}}"#,
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    g.bench_function("query_arrow/long_stay_7_plus/carecoord", |b| {
+        b.iter(|| {
+            let q = carecoord::caseload::Query::from_json(black_box(&query)).expect("query");
+            let batch = c.run(&q).to_record_batch().expect("batch");
+            assert_eq!(batch.num_rows(), long);
+        })
+    });
     g.bench_function("query/chase_list/carecoord", |b| {
         b.iter(|| assert_eq!(c.chase_list(black_box(today), &[]).len(), chase))
     });

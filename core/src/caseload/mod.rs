@@ -114,7 +114,9 @@ pub use query::{
 pub use settings::{ClockStart, HoursSpec, Settings, TwoHourClock};
 pub use state::Caseload;
 pub use store::{BatchOutcome, CaseloadJournal, Replay, ReplayReport, SCHEMA};
-pub use table::{AllocationRow, BulkOptions, BulkReport, Query, RowReject, Rows, Session};
+pub use table::{
+    events_to_batches, AllocationRow, BulkOptions, BulkReport, Query, RowReject, Rows, Session,
+};
 pub use types::{
     AbsenceKind, AdmissionMethod, Band, CareRole, CloseOutcome, ContactMode, ContactOutcome,
     Destination, DutyRequest, FrailtyLevel, GoalStatus, HandoverItem, Mobility, Priority, Register,

@@ -157,39 +157,8 @@ fn breach_rows_carry_arrow_instants() {
     assert!(b.column_by_name("allocated_to").unwrap().is_null(0));
 }
 
-/// Consecutive events of one kind as one Arrow batch, with columns inferred by arrow-json
-/// from the events' own JSON (instants and dates as text, nested fields as structs/lists).
 fn as_batches(events: &[Envelope<Event>]) -> Vec<RecordBatch> {
-    let mut batches = Vec::new();
-    for run in events.chunk_by(|a, b| a.event.kind() == b.event.kind()) {
-        let lines: Vec<Value> = run
-            .iter()
-            .map(|e| {
-                let Value::Object(tagged) = serde_json::to_value(&e.event).unwrap() else {
-                    unreachable!()
-                };
-                let mut row = match tagged.into_iter().next().unwrap().1 {
-                    Value::Object(fields) => fields,
-                    other => panic!("{}: {other}", e.event.kind()),
-                };
-                row.insert("event".into(), e.event.kind().into());
-                row.insert("who".into(), e.who.clone().into());
-                row.insert("recorded_at".into(), serde_util::fmt_instant(&e.at).into());
-                Value::Object(row)
-            })
-            .collect();
-        let schema = arrow_json::reader::infer_json_schema_from_iterator(
-            lines.iter().map(|v| Ok(v.clone())),
-        )
-        .unwrap();
-        let mut decoder = arrow_json::ReaderBuilder::new(Arc::new(schema))
-            .with_batch_size(lines.len())
-            .build_decoder()
-            .unwrap();
-        decoder.serialize(&lines).unwrap();
-        batches.push(decoder.flush().unwrap().unwrap());
-    }
-    batches
+    events_to_batches(events).unwrap()
 }
 
 #[test]
