@@ -3,7 +3,11 @@
 //! `Int64` age column. Prints the median of five runs per score (not a benchmark of record;
 //! see `benches/benches/risk.rs` for Criterion).
 //!
-//!     cargo run --release -p carecoord-benches --example risk_profile [-- PATIENTS]
+//!     cargo run --release -p carecoord-benches --example risk_profile \
+//!         [-- PATIENTS [all|charlson|elixhauser|hfrs [int|utf8 [sorted|shuffled]]]]
+//!
+//! `utf8` ids are `P0000000`-style strings, as in the Criterion input; `shuffled` puts the
+//! rows in a seeded random order (one batch), which takes the grouping path.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,11 +17,11 @@ use carecoord::risk::{charlson, elixhauser, hfrs, CharlsonWeights, LongInput, Sc
 use carecoord_benches::ICD10_POOL;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let patients: usize = std::env::args()
-        .nth(1)
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(1_000_000);
+    let arg = |i: usize| std::env::args().nth(i);
+    let patients: usize = arg(1).map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let which = arg(2).unwrap_or_else(|| "all".into());
+    let utf8 = arg(3).is_some_and(|a| a == "utf8");
+    let shuffled = arg(4).is_some_and(|a| a == "shuffled");
     let per = 10;
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut next = move || {
@@ -27,13 +31,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         state
     };
     let n = patients * per;
-    let ids = Int64Array::from_iter_values((0..n).map(|i| (i / per) as i64));
-    let ages = Int64Array::from_iter_values((0..n).map(|i| 18 + ((i / per) * 7919 % 82) as i64));
-    let codes = StringArray::from_iter_values(
-        (0..n).map(|_| ICD10_POOL[next() as usize % ICD10_POOL.len()]),
-    );
+    let mut order: Vec<usize> = (0..n).collect();
+    if shuffled {
+        for i in (1..n).rev() {
+            order.swap(i, (next() % (i as u64 + 1)) as usize);
+        }
+    }
+    let ids: ArrayRef = if utf8 {
+        Arc::new(StringArray::from_iter_values(
+            order.iter().map(|i| format!("P{:07}", i / per)),
+        ))
+    } else {
+        Arc::new(Int64Array::from_iter_values(
+            order.iter().map(|i| (i / per) as i64),
+        ))
+    };
+    let ages =
+        Int64Array::from_iter_values(order.iter().map(|i| 18 + ((i / per) * 7919 % 82) as i64));
+    let pool: Vec<&str> = (0..n)
+        .map(|_| ICD10_POOL[next() as usize % ICD10_POOL.len()])
+        .collect();
+    let codes = StringArray::from_iter_values(order.iter().map(|&i| pool[i]));
     let batch = RecordBatch::try_from_iter([
-        ("id", Arc::new(ids) as ArrayRef),
+        ("id", ids),
         ("code", Arc::new(codes) as ArrayRef),
         ("age", Arc::new(ages) as ArrayRef),
     ])?;
@@ -53,7 +73,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         ..ScoreOptions::default()
     };
-    let which = std::env::args().nth(2).unwrap_or_else(|| "all".into());
     let time = |name: &str, f: &dyn Fn() -> usize| {
         if which != "all" && which != name {
             return;

@@ -28,6 +28,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field};
+use rayon::prelude::*;
 
 use super::codes::{CategorySet, CodeHead, Instrument, TABLES};
 use super::explain::{self, Cats, Hit, Spec, Weights};
@@ -445,10 +446,10 @@ fn score_batches(
     let metadata = meta.to_map(&walk.counts, opts.window.as_ref());
     let mut cols: Vec<(Field, ArrayRef)> = vec![(
         patient_field(&table, false),
-        patient_array(&table, walk.patients.iter().copied()),
+        patient_array(&table, &walk.patients),
     )];
     let comorbidity: Vec<i32> = masks
-        .iter()
+        .par_iter()
         .map(|&m| t.score(weights, u64::from(m)))
         .collect();
     if with_age {

@@ -170,10 +170,7 @@ pub(crate) fn explanations(
 
     let rows = rows.finish();
     let mut cols: Vec<(Field, ArrayRef)> = vec![
-        (
-            patient_field(table, false),
-            patient_array(table, patients.into_iter()),
-        ),
+        (patient_field(table, false), patient_array(table, &patients)),
         (
             Field::new("category", DataType::Utf8, false),
             Arc::new(category.finish()),

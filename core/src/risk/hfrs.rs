@@ -19,9 +19,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use arrow_array::builder::StringBuilder;
-use arrow_array::{ArrayRef, Float64Array, Int32Array, RecordBatch};
+use arrow_array::{ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
+use rayon::prelude::*;
 
 use super::codes::{CodeHead, HfrsGroups, TABLES};
 use super::explain::{self, Cats, Hit, Spec, Weights};
@@ -203,11 +203,8 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
     } else {
         table.fold_sorted(
             parse,
-            |a: &mut u128, g: u8| {
-                if g != 0 {
-                    *a |= 1u128 << (g - 1);
-                }
-            },
+            // Branch-free: group `g` sets bit `g - 1`, group 0 (no group) nothing.
+            |a: &mut u128, g: u8| *a |= u128::from(g != 0) << (g.wrapping_sub(1) & 127),
             |a, b| *a |= b,
         )
     };
@@ -254,16 +251,14 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
         extra: Vec::new(),
     };
     let metadata = meta.to_map(&walk.counts, opts.window.as_ref());
-    let tenths: Vec<i32> = groups.iter().map(|&g| t.score_tenths(g)).collect();
+    let tenths: Vec<i32> = groups.par_iter().map(|&g| t.score_tenths(g)).collect();
     let score = Float64Array::from_iter_values(tenths.iter().map(|&x| f64::from(x) / 10.0));
-    let mut band = StringBuilder::with_capacity(n, n * 12);
-    for &x in &tenths {
-        band.append_value(HfrsBand::from_tenths(x).as_str());
-    }
+    let band =
+        StringArray::from_iter_values(tenths.iter().map(|&x| HfrsBand::from_tenths(x).as_str()));
     let mut cols: Vec<(Field, ArrayRef)> = vec![
         (
             patient_field(&table, false),
-            patient_array(&table, walk.patients.iter().copied()),
+            patient_array(&table, &walk.patients),
         ),
         (
             Field::new("score", DataType::Float64, false),
@@ -273,10 +268,7 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
             Field::new("score_tenths", DataType::Int32, false),
             Arc::new(Int32Array::from(tenths)),
         ),
-        (
-            Field::new("band", DataType::Utf8, false),
-            Arc::new(band.finish()),
-        ),
+        (Field::new("band", DataType::Utf8, false), Arc::new(band)),
     ];
     let flags = bool_columns(n, t.groups.len(), |p| groups[p]);
     for (code3, flag) in t.groups.iter().zip(flags) {

@@ -616,7 +616,11 @@ impl<'b> LongTable<'b> {
     /// rows is parsed, grouped and folded by one thread with no per-row buffer, and chunk
     /// results are stitched in row order (`merge` joins a patient whose rows straddle two
     /// chunks). `add(acc, value)` receives every scored row.
-    pub(crate) fn fold_sorted<C: Copy, A>(
+    ///
+    /// The column types are dispatched on once per call, not per row: `Utf8` codes and
+    /// `Utf8`, `Int32` and `Int64` ids are read straight from their Arrow buffers
+    /// ([`Utf8Codes`], [`Utf8Keys`], [`PrimKeys`]), other types through the enums.
+    pub(crate) fn fold_sorted<C: Copy + Default, A>(
         &self,
         parse: impl Fn(&'b str) -> Result<C, &'static str> + Sync,
         add: impl Fn(&mut A, C) + Sync,
@@ -625,17 +629,73 @@ impl<'b> LongTable<'b> {
     where
         A: Copy + Default + Send,
     {
+        let (parse, add) = (&parse, &add);
+        // Every batch has the patient type of batch 0 (checked in `new`), so the `?`s below
+        // do not fail.
         match self.patient_type {
-            DataType::Int32 | DataType::Int64 => {
-                self.fold_keyed(PatientCol::int_key, &parse, &add, merge)
+            DataType::Int32 => {
+                let keys = self.per_batch(|c| match c.patient {
+                    PatientCol::I32(a) => Some(PrimKeys::of(a)),
+                    _ => None,
+                });
+                self.fold_codes(&keys?, parse, add, merge)
             }
-            _ => self.fold_keyed(PatientCol::str_key, &parse, &add, merge),
+            DataType::Int64 => {
+                let keys = self.per_batch(|c| match c.patient {
+                    PatientCol::I64(a) => Some(PrimKeys::of(a)),
+                    _ => None,
+                });
+                self.fold_codes(&keys?, parse, add, merge)
+            }
+            DataType::Utf8 => {
+                let keys = self.per_batch(|c| match c.patient {
+                    PatientCol::Str(StrCol::Utf8(a)) => Some(Utf8Keys::of(a)),
+                    _ => None,
+                });
+                self.fold_codes(&keys?, parse, add, merge)
+            }
+            _ => {
+                let keys: Vec<PatientCol<'b>> = self.batches.iter().map(|c| c.patient).collect();
+                self.fold_codes(&keys, parse, add, merge)
+            }
         }
     }
 
-    fn fold_keyed<K: PatientKey, C: Copy, A: Copy + Default + Send>(
+    /// `f` of every batch, or `None` if it is `None` for one.
+    fn per_batch<T>(&self, f: impl Fn(&BatchCols<'b>) -> Option<T>) -> Option<Vec<T>> {
+        self.batches.iter().map(f).collect()
+    }
+
+    /// [`LongTable::fold_sorted`] with the patient column resolved: resolve the code column.
+    fn fold_codes<P: FoldKeys<'b>, C: Copy + Default, A: Copy + Default + Send>(
         &self,
-        key_at: impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync,
+        keys: &[P],
+        parse: &(impl Fn(&'b str) -> Result<C, &'static str> + Sync),
+        add: &(impl Fn(&mut A, C) + Sync),
+        merge: impl Fn(&mut A, A),
+    ) -> Option<Folded<A>> {
+        let utf8 = self.per_batch(|c| match c.code {
+            StrCol::Utf8(a) => Some(Utf8Codes::of(a)),
+            _ => None,
+        });
+        match utf8 {
+            Some(codes) => self.fold_keyed(keys, &codes, parse, add, merge),
+            None => {
+                let codes: Vec<StrCol<'b>> = self.batches.iter().map(|c| c.code).collect();
+                self.fold_keyed(keys, &codes, parse, add, merge)
+            }
+        }
+    }
+
+    fn fold_keyed<
+        P: FoldKeys<'b>,
+        S: FoldCodes<'b>,
+        C: Copy + Default,
+        A: Copy + Default + Send,
+    >(
+        &self,
+        keys: &[P],
+        codes: &[S],
         parse: &(impl Fn(&'b str) -> Result<C, &'static str> + Sync),
         add: &(impl Fn(&mut A, C) + Sync),
         merge: impl Fn(&mut A, A),
@@ -643,27 +703,33 @@ impl<'b> LongTable<'b> {
         let with_age = self.has_age();
         let unsorted = AtomicBool::new(false);
         let ranges = self.chunk_ranges();
-        let chunks: Vec<Option<FoldChunk<K, A>>> = ranges
+        let chunks: Vec<Option<FoldChunk<P::Key, A>>> = ranges
             .into_par_iter()
             .map(|(b, start, end)| {
                 if unsorted.load(Ordering::Relaxed) {
                     return None;
                 }
                 let cols = &self.batches[b];
+                let (keys, codes) = (&keys[b], &codes[b]);
                 let offset = self.offsets[b];
                 let window = self.window.zip(cols.date);
-                let mut ch = FoldChunk::<K, A>::default();
+                let age_col = cols.age.filter(|_| with_age);
+                let at = |i: usize| RowAt {
+                    row: offset + i as u64,
+                    batch: b as u32,
+                    index: i as u32,
+                };
+                // Patients get about one row in ten in the usual extract.
+                let mut ch = FoldChunk::<P::Key, A>::with_capacity((end - start) / 8);
                 let mut cache = ParseCache::<C>::new();
-                let mut prev: Option<K> = None;
+                let mut prev: Option<P::Key> = None;
+                // The current patient's accumulator and first non-null age, pushed to `ch`
+                // when the patient's run ends.
+                let mut acc = A::default();
+                let mut age: Option<u32> = None;
                 for i in start..end {
-                    let at = RowAt {
-                        row: offset + i as u64,
-                        batch: b as u32,
-                        index: i as u32,
-                    };
-                    let mut reject = |field, reason| ch.rejects.push(Reject { at, field, reason });
-                    let Some(key) = key_at(cols.patient, i) else {
-                        reject(Field::Patient, "null_patient");
+                    let Some(key) = keys.key(i) else {
+                        ch.reject(at(i), Field::Patient, "null_patient");
                         continue;
                     };
                     match prev {
@@ -673,36 +739,35 @@ impl<'b> LongTable<'b> {
                             return None;
                         }
                         _ => {
-                            ch.firsts.push(at);
-                            ch.acc.push(A::default());
-                            if with_age {
-                                ch.ages.push(None);
+                            if prev.is_some() {
+                                ch.acc.push(acc);
+                                if with_age {
+                                    ch.ages.push(age);
+                                }
+                            } else {
+                                ch.first_key = Some(key);
                             }
-                            ch.first_key.get_or_insert(key);
+                            ch.firsts.push(at(i));
+                            acc = A::default();
+                            age = None;
                             prev = Some(key);
                         }
                     }
-                    let p = ch.acc.len() - 1;
-                    if with_age {
-                        match cols.age.and_then(|a| a.get(i)) {
-                            Some(a) if a < 0 => {
-                                reject(Field::Age, "negative_age");
-                                continue;
-                            }
-                            Some(a) => {
-                                ch.ages[p].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
-                            }
-                            None => {}
+                    if let Some(a) = age_col.and_then(|a| a.get(i)) {
+                        if a < 0 {
+                            ch.reject(at(i), Field::Age, "negative_age");
+                            continue;
                         }
+                        age.get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
                     }
-                    let Some(text) = cols.code.get(i) else {
-                        reject(Field::Code, "null_code");
+                    let Some((packed, len)) = codes.code(i) else {
+                        ch.reject(at(i), Field::Code, "null_code");
                         continue;
                     };
-                    let value = match cache.get(text, parse) {
+                    let value = match cache.get(packed, len, || codes.text(i), parse) {
                         Ok(v) => v,
                         Err(reason) => {
-                            reject(Field::Code, reason);
+                            ch.reject(at(i), Field::Code, reason);
                             continue;
                         }
                     };
@@ -714,17 +779,23 @@ impl<'b> LongTable<'b> {
                             }
                             Ok(Some(_)) => {}
                             Ok(None) => {
-                                reject(Field::Date, "null_date");
+                                ch.reject(at(i), Field::Date, "null_date");
                                 continue;
                             }
                             Err(reason) => {
-                                reject(Field::Date, reason);
+                                ch.reject(at(i), Field::Date, reason);
                                 continue;
                             }
                         }
                     }
                     ch.scored += 1;
-                    add(&mut ch.acc[p], value);
+                    add(&mut acc, value);
+                }
+                if prev.is_some() {
+                    ch.acc.push(acc);
+                    if with_age {
+                        ch.ages.push(age);
+                    }
                 }
                 ch.last_key = prev;
                 Some(ch)
@@ -732,17 +803,19 @@ impl<'b> LongTable<'b> {
             .collect();
 
         // Stitch the chunks in row order.
+        let patients: usize = chunks.iter().flatten().map(|c| c.acc.len()).sum();
+        let rejects: usize = chunks.iter().flatten().map(|c| c.rejects.len()).sum();
         let mut out = Folded {
             walk: Walk {
-                patients: Vec::new(),
-                rejects: Vec::new(),
+                patients: Vec::with_capacity(patients),
+                rejects: Vec::with_capacity(rejects),
                 counts: RowCounts::default(),
             },
-            acc: Vec::new(),
-            ages: Vec::new(),
+            acc: Vec::with_capacity(patients),
+            ages: Vec::with_capacity(if with_age { patients } else { 0 }),
         };
         let (mut scored, mut excluded) = (0usize, 0usize);
-        let mut last: Option<K> = None;
+        let mut last: Option<P::Key> = None;
         for ch in chunks {
             let ch = ch?;
             let mut skip = 0;
@@ -825,7 +898,7 @@ impl<'b> LongTable<'b> {
                         marks.push(mark(Mark::Reject(Field::Code, "null_code")));
                         continue;
                     };
-                    match cache.get(text, parse) {
+                    match cache.get_str(text, parse) {
                         Ok(v) => values[k] = v,
                         Err(reason) => {
                             marks.push(mark(Mark::Reject(Field::Code, reason)));
@@ -1223,53 +1296,269 @@ impl IdTable {
     }
 }
 
-/// A small direct-mapped memo of `parse` for codes of at most 8 bytes: a long table repeats a
-/// few thousand distinct codes millions of times, and a hit costs one multiply and one
-/// compare instead of cleaning and looking up the code again. Only successful parses are
-/// kept (rejects always go through `parse`, which names the reason).
-struct ParseCache<C> {
-    slots: Vec<(u64, u8, Option<C>)>,
+/// Up to the first eight bytes of `buf[start..start + len]`, little-endian, zero padded: one
+/// unaligned load and a mask where eight bytes follow `start` in `buf` (nearly always: `buf`
+/// is a whole Arrow values buffer), byte by byte otherwise.
+#[inline(always)]
+fn pack8(buf: &[u8], start: usize, len: usize) -> u64 {
+    let mask = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    match buf.get(start..).and_then(|r| r.first_chunk::<8>()) {
+        Some(w) => u64::from_le_bytes(*w) & mask,
+        None => buf[start..start + len.min(8)]
+            .iter()
+            .enumerate()
+            .fold(0u64, |k, (i, &c)| k | u64::from(c) << (8 * i)),
+    }
 }
 
-impl<C: Copy> ParseCache<C> {
-    const BITS: u32 = 12;
+/// The patient ids of one batch as [`LongTable::fold_sorted`] reads them.
+trait FoldKeys<'b>: Sync {
+    /// A key that compares like the id (equal ids, equal keys; ordered as the ids).
+    type Key: Copy + Ord + Send;
+    /// The key on row `i`, `None` when the id is null.
+    fn key(&self, i: usize) -> Option<Self::Key>;
+}
 
-    fn new() -> Self {
+/// Any patient column, through the enums (`LargeUtf8`, `Utf8View`).
+impl<'b> FoldKeys<'b> for PatientCol<'b> {
+    type Key = &'b str;
+    #[inline]
+    fn key(&self, i: usize) -> Option<&'b str> {
+        self.str_key(i)
+    }
+}
+
+/// An `Int32` or `Int64` id column read from its values buffer.
+struct PrimKeys<'b, T> {
+    values: &'b [T],
+    /// `None` when the batch has no null id.
+    nulls: Option<&'b NullBuffer>,
+}
+
+impl<'b, N: arrow_buffer::ArrowNativeType> PrimKeys<'b, N> {
+    fn of<T: arrow_array::ArrowPrimitiveType<Native = N>>(a: &'b PrimitiveArray<T>) -> Self {
         Self {
-            slots: vec![(0, 0, None); 1 << Self::BITS],
+            values: a.values().as_ref(),
+            nulls: a.nulls().filter(|n| n.null_count() > 0),
         }
+    }
+}
+
+impl<'b, T: Copy + Into<i64> + Sync> FoldKeys<'b> for PrimKeys<'b, T> {
+    type Key = i64;
+    #[inline(always)]
+    fn key(&self, i: usize) -> Option<i64> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        Some(self.values[i].into())
+    }
+}
+
+/// A `Utf8` id column read from its offsets and values buffers.
+struct Utf8Keys<'b> {
+    offsets: &'b [i32],
+    values: &'b [u8],
+    /// `None` when the batch has no null id.
+    nulls: Option<&'b NullBuffer>,
+}
+
+impl<'b> Utf8Keys<'b> {
+    fn of(a: &'b StringArray) -> Self {
+        Self {
+            offsets: a.value_offsets(),
+            values: a.values(),
+            nulls: a.nulls().filter(|n| n.null_count() > 0),
+        }
+    }
+}
+
+/// A `Utf8` id: its bytes and their first eight packed, so that ids of up to eight bytes
+/// (and the run test on longer ones, mostly) compare as integers.
+#[derive(Clone, Copy)]
+struct IdBytes<'b> {
+    head: u64,
+    bytes: &'b [u8],
+}
+
+impl PartialEq for IdBytes<'_> {
+    #[inline(always)]
+    fn eq(&self, other: &Self) -> bool {
+        self.head == other.head
+            && self.bytes.len() == other.bytes.len()
+            && (self.bytes.len() <= 8 || self.bytes[8..] == other.bytes[8..])
+    }
+}
+
+impl Eq for IdBytes<'_> {}
+
+impl PartialOrd for IdBytes<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Byte order, which for UTF-8 is the order of `str`.
+impl Ord for IdBytes<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bytes.cmp(other.bytes)
+    }
+}
+
+impl<'b> FoldKeys<'b> for Utf8Keys<'b> {
+    type Key = IdBytes<'b>;
+    #[inline(always)]
+    fn key(&self, i: usize) -> Option<IdBytes<'b>> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        let (s, e) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        let bytes = &self.values[s..e];
+        Some(IdBytes {
+            head: pack8(self.values, s, bytes.len()),
+            bytes,
+        })
+    }
+}
+
+/// The code column of one batch as [`LongTable::fold_sorted`] reads it.
+trait FoldCodes<'b>: Sync {
+    /// `None` when the code on row `i` is null, else its first eight bytes packed
+    /// ([`pack8`]) and its length in bytes.
+    fn code(&self, i: usize) -> Option<(u64, usize)>;
+    /// The text on row `i`, which [`FoldCodes::code`] found not null.
+    fn text(&self, i: usize) -> &'b str;
+}
+
+/// Any code column, through the enum (`LargeUtf8`, `Utf8View`).
+impl<'b> FoldCodes<'b> for StrCol<'b> {
+    #[inline]
+    fn code(&self, i: usize) -> Option<(u64, usize)> {
+        self.get(i)
+            .map(|s| (pack8(s.as_bytes(), 0, s.len()), s.len()))
     }
 
     #[inline]
+    fn text(&self, i: usize) -> &'b str {
+        match self {
+            Self::Utf8(a) => a.value(i),
+            Self::Large(a) => a.value(i),
+            Self::View(a) => a.value(i),
+        }
+    }
+}
+
+/// A `Utf8` code column read from its offsets and values buffers.
+struct Utf8Codes<'b> {
+    array: &'b StringArray,
+    offsets: &'b [i32],
+    values: &'b [u8],
+    /// `None` when the batch has no null code.
+    nulls: Option<&'b NullBuffer>,
+}
+
+impl<'b> Utf8Codes<'b> {
+    fn of(a: &'b StringArray) -> Self {
+        Self {
+            array: a,
+            offsets: a.value_offsets(),
+            values: a.values(),
+            nulls: a.nulls().filter(|n| n.null_count() > 0),
+        }
+    }
+}
+
+impl<'b> FoldCodes<'b> for Utf8Codes<'b> {
+    #[inline(always)]
+    fn code(&self, i: usize) -> Option<(u64, usize)> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        let (s, e) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        let len = e.saturating_sub(s);
+        Some((pack8(self.values, s, len), len))
+    }
+
+    #[inline]
+    fn text(&self, i: usize) -> &'b str {
+        self.array.value(i)
+    }
+}
+
+/// A small memo of `parse` for codes of one to eight bytes, keyed by the packed bytes and
+/// the length: a long table repeats a few thousand distinct codes millions of times, and a
+/// hit costs a multiply, a load and a compare instead of cleaning and looking up the code
+/// again. Open addressing with linear probing in 1,024 slots (16 KiB for `u32` values, so it
+/// stays in L1); once half full, new codes are parsed but not kept. Only successful parses
+/// are kept (rejects always go through `parse`, which names the reason).
+struct ParseCache<C> {
+    /// `(packed bytes, length, value)`; length 0 marks an empty slot.
+    slots: Box<[(u64, u8, C)]>,
+    len: usize,
+}
+
+impl<C: Copy + Default> ParseCache<C> {
+    const BITS: u32 = 10;
+    const MASK: usize = (1 << Self::BITS) - 1;
+
+    fn new() -> Self {
+        Self {
+            slots: vec![(0, 0, C::default()); 1 << Self::BITS].into_boxed_slice(),
+            len: 0,
+        }
+    }
+
+    /// The value of a code given as [`FoldCodes::code`] gives it; `text` is called only when
+    /// the code has to be parsed.
+    #[inline(always)]
     fn get<'s>(
         &mut self,
-        text: &'s str,
-        parse: impl Fn(&'s str) -> Result<C, &'static str>,
+        packed: u64,
+        len: usize,
+        text: impl FnOnce() -> &'s str,
+        parse: impl FnOnce(&'s str) -> Result<C, &'static str>,
     ) -> Result<C, &'static str> {
-        let b = text.as_bytes();
-        if b.is_empty() || b.len() > 8 {
-            return parse(text);
+        if len == 0 || len > 8 {
+            return parse(text());
         }
-        // Length 4-8: the first and the last four bytes (they overlap below 8) and the length
-        // determine the text; shorter texts are packed byte by byte.
-        let key = match (b.first_chunk::<4>(), b.last_chunk::<4>()) {
-            (Some(lo), Some(hi)) => {
-                u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << 32
+        let len = len as u8;
+        let mut j = ((packed ^ u64::from(len)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - Self::BITS)) as usize;
+        loop {
+            let (k, l, v) = self.slots[j];
+            if k == packed && l == len {
+                return Ok(v);
             }
-            _ => b
-                .iter()
-                .enumerate()
-                .fold(0u64, |k, (i, &c)| k | u64::from(c) << (8 * i)),
-        };
-        let len = b.len() as u8;
-        let h = (key ^ u64::from(len)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS);
-        let slot = &mut self.slots[h as usize];
-        if let (true, Some(v)) = (slot.0 == key && slot.1 == len, slot.2) {
-            return Ok(v);
+            if l == 0 {
+                break;
+            }
+            j = (j + 1) & Self::MASK;
         }
-        let v = parse(text)?;
-        *slot = (key, len, Some(v));
+        let v = parse(text())?;
+        if self.len < (1 << Self::BITS) / 2 {
+            self.slots[j] = (packed, len, v);
+            self.len += 1;
+        }
         Ok(v)
+    }
+
+    /// [`ParseCache::get`] for a code given as text.
+    #[inline]
+    fn get_str<'s>(
+        &mut self,
+        text: &'s str,
+        parse: impl FnOnce(&'s str) -> Result<C, &'static str>,
+    ) -> Result<C, &'static str> {
+        self.get(
+            pack8(text.as_bytes(), 0, text.len()),
+            text.len(),
+            || text,
+            parse,
+        )
     }
 }
 
@@ -1294,11 +1583,12 @@ struct FoldChunk<K, A> {
     last_key: Option<K>,
 }
 
-impl<K, A> Default for FoldChunk<K, A> {
-    fn default() -> Self {
+impl<K, A> FoldChunk<K, A> {
+    /// Room for `patients` patients.
+    fn with_capacity(patients: usize) -> Self {
         Self {
-            firsts: Vec::new(),
-            acc: Vec::new(),
+            firsts: Vec::with_capacity(patients),
+            acc: Vec::with_capacity(patients),
             ages: Vec::new(),
             rejects: Vec::new(),
             scored: 0,
@@ -1306,6 +1596,11 @@ impl<K, A> Default for FoldChunk<K, A> {
             first_key: None,
             last_key: None,
         }
+    }
+
+    #[cold]
+    fn reject(&mut self, at: RowAt, field: Field, reason: &'static str) {
+        self.rejects.push(Reject { at, field, reason });
     }
 }
 
@@ -1583,6 +1878,74 @@ mod tests {
         assert!(t
             .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
             .is_none());
+    }
+
+    /// `pack8` near the end of a buffer (byte by byte) equals the one-load path, and
+    /// `IdBytes` compares like the ids: same first eight bytes, NUL padding, long ids.
+    #[test]
+    fn packed_ids_compare_like_strings() {
+        let buf = b"ABCDEFGHIJ";
+        for start in 0..buf.len() {
+            for len in 0..=(buf.len() - start).min(8) {
+                let mut want = [0u8; 8];
+                want[..len].copy_from_slice(&buf[start..start + len]);
+                assert_eq!(pack8(buf, start, len), u64::from_le_bytes(want));
+            }
+        }
+        let ids = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "pseudony",
+            "pseudonym-1",
+            "pseudonym-2",
+            "pseudonym-10",
+            "pseudonym-1x",
+            "P0000001",
+            "P0000002",
+            "é",
+        ];
+        let arr = StringArray::from(ids.to_vec());
+        let keys = Utf8Keys::of(&arr);
+        for (i, a) in ids.iter().enumerate() {
+            for (j, b) in ids.iter().enumerate() {
+                let (ka, kb) = (keys.key(i).unwrap(), keys.key(j).unwrap());
+                assert_eq!(ka == kb, a == b, "{a:?} {b:?}");
+                assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+        let with_null = StringArray::from(vec![Some("x"), None]);
+        assert!(Utf8Keys::of(&with_null).key(1).is_none());
+    }
+
+    /// The memo gives what `parse` gives, also past its fill limit, for codes of every
+    /// length, and never keeps a reject.
+    #[test]
+    fn parse_cache_matches_parse() {
+        let parse = |s: &str| {
+            if s.ends_with('!') {
+                Err("bang")
+            } else {
+                Ok(s.bytes()
+                    .fold(7u32, |h, b| h.wrapping_mul(31) ^ u32::from(b)))
+            }
+        };
+        let codes: Vec<String> = (0..3000u32)
+            .map(|i| match i % 4 {
+                0 => format!("{i}"),
+                1 => format!("c{i:07}"),
+                2 => format!("{i}!"),
+                _ => format!("long-code-{i}"),
+            })
+            .chain(["".to_owned(), "A\0".to_owned(), "A".to_owned()])
+            .collect();
+        let mut cache = ParseCache::<u32>::new();
+        for _ in 0..3 {
+            for c in &codes {
+                assert_eq!(cache.get_str(c, parse), parse(c), "{c:?}");
+            }
+        }
     }
 
     /// Naive first-appearance numbering, for comparison.

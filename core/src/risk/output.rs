@@ -10,12 +10,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    GenericStringBuilder, Int32Builder, Int64Builder, StringBuilder, StringViewBuilder,
+use arrow_array::builder::{GenericStringBuilder, StringBuilder, StringViewBuilder};
+use arrow_array::types::{Int32Type, Int64Type};
+use arrow_array::{
+    Array, ArrayRef, ArrowPrimitiveType, BooleanArray, PrimitiveArray, RecordBatch, StringArray,
+    UInt64Array,
 };
-use arrow_array::{ArrayRef, BooleanArray, RecordBatch, UInt64Array};
-use arrow_buffer::{BooleanBuffer, Buffer};
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
+use rayon::prelude::*;
 
 use super::input::{LongTable, PatientCol, RowAt, StrCol, Walk, Window};
 use super::RiskError;
@@ -187,55 +190,116 @@ pub(crate) fn batch(
 }
 
 /// The patient ids at the given rows (null where the id is null), in the input's type.
-pub(crate) fn patient_array(
-    table: &LongTable<'_>,
-    rows: impl ExactSizeIterator<Item = RowAt>,
-) -> ArrayRef {
-    fn strings<O: arrow_array::OffsetSizeTrait>(
-        table: &LongTable<'_>,
-        rows: impl ExactSizeIterator<Item = RowAt>,
-    ) -> ArrayRef {
+///
+/// `Utf8`, `Int32` and `Int64` ids are copied straight into the output buffers (offsets and
+/// bytes, or values) in parallel runs of rows, with a validity bitmap only when a row's id
+/// is null; other types go through the Arrow builders.
+pub(crate) fn patient_array(table: &LongTable<'_>, rows: &[RowAt]) -> ArrayRef {
+    fn strings<O: arrow_array::OffsetSizeTrait>(table: &LongTable<'_>, rows: &[RowAt]) -> ArrayRef {
         let mut b = GenericStringBuilder::<O>::with_capacity(rows.len(), rows.len() * 12);
-        for at in rows {
+        for &at in rows {
             b.append_option(str_at(table, at));
         }
         Arc::new(b.finish())
     }
+    /// The values of a primitive id column at `rows`; `get` reads one batch's column.
+    fn primitive<T: ArrowPrimitiveType>(
+        table: &LongTable<'_>,
+        rows: &[RowAt],
+        get: impl Fn(PatientCol<'_>) -> Option<&PrimitiveArray<T>>,
+    ) -> ArrayRef {
+        let cols: Vec<Option<&PrimitiveArray<T>>> =
+            table.batches.iter().map(|c| get(c.patient)).collect();
+        let id = |at: &RowAt| {
+            let i = at.index as usize;
+            cols[at.batch as usize]
+                .filter(|a| a.is_valid(i))
+                .map(|a| a.values()[i])
+        };
+        let values: Vec<T::Native> = rows
+            .par_iter()
+            .map(|at| id(at).unwrap_or_default())
+            .collect();
+        let nulls = rows
+            .par_iter()
+            .any(|at| id(at).is_none())
+            .then(|| NullBuffer::new(rows.iter().map(|at| id(at).is_some()).collect()));
+        Arc::new(PrimitiveArray::<T>::new(values.into(), nulls))
+    }
     match table.patient_type {
-        DataType::Int32 => {
-            let mut b = Int32Builder::with_capacity(rows.len());
-            for at in rows {
-                match table.batches[at.batch as usize].patient {
-                    PatientCol::I32(a) if !arrow_array::Array::is_null(a, at.index as usize) => {
-                        b.append_value(a.value(at.index as usize))
-                    }
-                    _ => b.append_null(),
-                }
-            }
-            Arc::new(b.finish())
-        }
-        DataType::Int64 => {
-            let mut b = Int64Builder::with_capacity(rows.len());
-            for at in rows {
-                match table.batches[at.batch as usize].patient {
-                    PatientCol::I64(a) if !arrow_array::Array::is_null(a, at.index as usize) => {
-                        b.append_value(a.value(at.index as usize))
-                    }
-                    _ => b.append_null(),
-                }
-            }
-            Arc::new(b.finish())
-        }
+        DataType::Int32 => primitive::<Int32Type>(table, rows, |p| match p {
+            PatientCol::I32(a) => Some(a),
+            _ => None,
+        }),
+        DataType::Int64 => primitive::<Int64Type>(table, rows, |p| match p {
+            PatientCol::I64(a) => Some(a),
+            _ => None,
+        }),
         DataType::LargeUtf8 => strings::<i64>(table, rows),
         DataType::Utf8View => {
             let mut b = StringViewBuilder::with_capacity(rows.len());
-            for at in rows {
+            for &at in rows {
                 b.append_option(str_at(table, at));
             }
             Arc::new(b.finish())
         }
-        _ => strings::<i32>(table, rows),
+        _ => utf8_ids(table, rows).unwrap_or_else(|| strings::<i32>(table, rows)),
     }
+}
+
+/// `Utf8` ids at `rows`, bytes copied from the input's values buffers (runs of rows in
+/// parallel, then joined); `None` when the output would not fit `i32` offsets (the builder
+/// then reports it).
+fn utf8_ids(table: &LongTable<'_>, rows: &[RowAt]) -> Option<ArrayRef> {
+    let cols: Vec<Option<&StringArray>> = table
+        .batches
+        .iter()
+        .map(|c| match c.patient {
+            PatientCol::Str(StrCol::Utf8(a)) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let id = |at: &RowAt| -> Option<&[u8]> {
+        let i = at.index as usize;
+        let a = cols[at.batch as usize].filter(|a| a.is_valid(i))?;
+        let o = a.value_offsets();
+        Some(&a.values()[o[i] as usize..o[i + 1] as usize])
+    };
+    // Per run: the bytes, the end of each id in them, and whether an id was null.
+    let runs: Vec<(Vec<u8>, Vec<usize>, bool)> = rows
+        .par_chunks(1 << 16)
+        .map(|rows| {
+            let mut values = Vec::with_capacity(rows.len() * 8);
+            let mut ends = Vec::with_capacity(rows.len());
+            let mut null = false;
+            for at in rows {
+                match id(at) {
+                    Some(b) => values.extend_from_slice(b),
+                    None => null = true,
+                }
+                ends.push(values.len());
+            }
+            (values, ends, null)
+        })
+        .collect();
+    let bytes: usize = runs.iter().map(|r| r.0.len()).sum();
+    i32::try_from(bytes).ok()?;
+    let mut offsets = Vec::with_capacity(rows.len() + 1);
+    offsets.push(0i32);
+    let mut values: Vec<u8> = Vec::with_capacity(bytes);
+    let mut null = false;
+    for (v, ends, n) in runs {
+        let base = values.len();
+        // Fits: every offset is at most `bytes <= i32::MAX`.
+        offsets.extend(ends.iter().map(|&e| (base + e) as i32));
+        values.extend_from_slice(&v);
+        null |= n;
+    }
+    let nulls = null.then(|| NullBuffer::new(rows.iter().map(|at| id(at).is_some()).collect()));
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    StringArray::try_new(offsets, Buffer::from_vec(values), nulls)
+        .ok()
+        .map(|a| Arc::new(a) as ArrayRef)
 }
 
 fn str_at<'b>(table: &LongTable<'b>, at: RowAt) -> Option<&'b str> {
@@ -270,27 +334,43 @@ pub(crate) fn bool_column(n: usize, bit: impl Fn(usize) -> bool) -> ArrayRef {
 
 /// `columns` non-null boolean columns at once: column `c` has bit `c` of `bits(i)` for rows
 /// `0..n`. One pass over the rows, touching only the set bits (category sets are sparse), so
-/// 109 HFRS flag columns cost about what one does with [`bool_column`].
+/// 109 HFRS flag columns cost about what one does with [`bool_column`]. The rows are split
+/// into runs of whole 64-bit words filled in parallel.
 pub(crate) fn bool_columns(
     n: usize,
     columns: usize,
-    bits: impl Fn(usize) -> u128,
+    bits: impl Fn(usize) -> u128 + Sync,
 ) -> Vec<ArrayRef> {
     debug_assert!(columns <= 128);
     let words_per_col = n.div_ceil(64);
     let mut words: Vec<Vec<u64>> = (0..columns).map(|_| vec![0u64; words_per_col]).collect();
-    for (w, base) in (0..n).step_by(64).enumerate() {
-        for j in 0..(n - base).min(64) {
-            let mut b = bits(base + j);
-            while b != 0 {
-                let c = b.trailing_zeros() as usize;
-                b &= b - 1;
-                if let Some(col) = words.get_mut(c) {
-                    col[w] |= 1u64 << j;
+    // Runs of 2,048 words (131,072 rows): each column's slice of the run.
+    const RUN_WORDS: usize = 2048;
+    let mut runs: Vec<Vec<&mut [u64]>> = (0..words_per_col.div_ceil(RUN_WORDS))
+        .map(|_| Vec::with_capacity(columns))
+        .collect();
+    for col in &mut words {
+        for (run, part) in runs.iter_mut().zip(col.chunks_mut(RUN_WORDS)) {
+            run.push(part);
+        }
+    }
+    runs.into_par_iter().enumerate().for_each(|(r, mut run)| {
+        let first = r * RUN_WORDS;
+        let run_words = run.first().map_or(0, |c| c.len());
+        for w in 0..run_words {
+            let base = (first + w) * 64;
+            for j in 0..(n - base).min(64) {
+                let mut b = bits(base + j);
+                while b != 0 {
+                    let c = b.trailing_zeros() as usize;
+                    b &= b - 1;
+                    if let Some(col) = run.get_mut(c) {
+                        col[w] |= 1u64 << j;
+                    }
                 }
             }
         }
-    }
+    });
     words
         .into_iter()
         .map(|col| {
@@ -312,7 +392,8 @@ pub(crate) fn rejects_batch(
 ) -> Result<RecordBatch, RiskError> {
     let n = walk.rejects.len();
     let row = UInt64Array::from_iter_values(walk.rejects.iter().map(|r| r.at.row));
-    let patient = patient_array(table, walk.rejects.iter().map(|r| r.at));
+    let ats: Vec<RowAt> = walk.rejects.iter().map(|r| r.at).collect();
+    let patient = patient_array(table, &ats);
     let mut field = StringBuilder::with_capacity(n, n * 8);
     let mut reason = StringBuilder::with_capacity(n, n * 12);
     for r in &walk.rejects {
@@ -353,6 +434,116 @@ mod tests {
                 let one = bool_column(n, |i| bits(i) >> c & 1 == 1);
                 assert_eq!(col.as_ref(), one.as_ref(), "n={n} column {c}");
             }
+        }
+    }
+
+    /// The direct id copies give what the Arrow builders give, nulls and several batches
+    /// included, for every id type.
+    #[test]
+    fn patient_array_matches_builders() {
+        use crate::risk::input::LongTable;
+        use crate::risk::LongInput;
+        use arrow_array::builder::{Int32Builder, Int64Builder};
+        use arrow_array::{Int32Array, Int64Array, LargeStringArray, StringViewArray};
+
+        let n = 200_000usize;
+        let id = |i: usize| (i % 97 != 3).then(|| format!("id-{:06}", i * 7919 % n));
+        let ids: Vec<Option<String>> = (0..n).map(id).collect();
+        let nums: Vec<Option<i64>> = (0..n)
+            .map(|i| (i % 89 != 5).then_some((i * 31) as i64 - 1000))
+            .collect();
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(ids.clone())),
+            Arc::new(LargeStringArray::from(ids.clone())),
+            Arc::new(StringViewArray::from(ids.clone())),
+            Arc::new(Int64Array::from(nums.clone())),
+            Arc::new(Int32Array::from(
+                nums.iter().map(|v| v.map(|v| v as i32)).collect::<Vec<_>>(),
+            )),
+        ];
+        let code: ArrayRef = Arc::new(StringArray::from(vec!["I10"; n]));
+        for patient in arrays {
+            let batch = RecordBatch::try_from_iter([
+                ("patient_id", patient.clone()),
+                ("code", code.clone()),
+            ])
+            .unwrap();
+            let batches = [batch.slice(0, n / 3), batch.slice(n / 3, n - n / 3)];
+            let table = LongTable::new(&batches, &LongInput::default(), None).unwrap();
+            // Every third row, in a scrambled order, across both batches.
+            let rows: Vec<RowAt> = (0..n / 3)
+                .map(|k| {
+                    let row = (k * 3 * 7) % n;
+                    let (batch, index) = if row < n / 3 {
+                        (0, row)
+                    } else {
+                        (1, row - n / 3)
+                    };
+                    RowAt {
+                        row: row as u64,
+                        batch,
+                        index: index as u32,
+                    }
+                })
+                .collect();
+            let got = patient_array(&table, &rows);
+            let want: ArrayRef = match patient.data_type() {
+                DataType::Int64 => {
+                    let mut b = Int64Builder::new();
+                    for at in &rows {
+                        b.append_option(nums[at.row as usize]);
+                    }
+                    Arc::new(b.finish())
+                }
+                DataType::Int32 => {
+                    let mut b = Int32Builder::new();
+                    for at in &rows {
+                        b.append_option(nums[at.row as usize].map(|v| v as i32));
+                    }
+                    Arc::new(b.finish())
+                }
+                _ => {
+                    let mut b = StringBuilder::new();
+                    for at in &rows {
+                        b.append_option(ids[at.row as usize].as_deref());
+                    }
+                    arrow_cast_utf8(&b.finish(), patient.data_type())
+                }
+            };
+            assert_eq!(got.data_type(), patient.data_type());
+            assert_eq!(got.as_ref(), want.as_ref(), "{}", patient.data_type());
+            assert!(got.null_count() > 0);
+        }
+        // Without nulls there is no validity bitmap.
+        let b = RecordBatch::try_from_iter([
+            (
+                "patient_id",
+                Arc::new(StringArray::from(vec!["a", "b"])) as ArrayRef,
+            ),
+            (
+                "code",
+                Arc::new(StringArray::from(vec!["I10", "I10"])) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let batches = [b];
+        let table = LongTable::new(&batches, &LongInput::default(), None).unwrap();
+        let at = |i| RowAt {
+            row: i,
+            batch: 0,
+            index: i as u32,
+        };
+        assert!(patient_array(&table, &[at(1), at(0)]).nulls().is_none());
+    }
+
+    /// A `Utf8` array in the given string type.
+    fn arrow_cast_utf8(a: &StringArray, to: &DataType) -> ArrayRef {
+        use arrow_array::{LargeStringArray, StringViewArray};
+        let v: Vec<Option<&str>> = a.iter().collect();
+        match to {
+            DataType::LargeUtf8 => Arc::new(LargeStringArray::from(v)),
+            DataType::Utf8View => Arc::new(StringViewArray::from(v)),
+            _ => Arc::new(StringArray::from(v)),
         }
     }
 
