@@ -153,6 +153,52 @@ typedef enum carecoord_result {
   CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION = 205,
   // Calendar: the service calendar never opens within the search horizon.
   CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME = 206,
+  // Caseload: an event refers to an entity that does not exist.
+  CARECOORD_RESULT_CASELOAD_NOT_FOUND = 300,
+  // Caseload: an event creates an entity whose id is taken.
+  CARECOORD_RESULT_CASELOAD_DUPLICATE = 301,
+  // Caseload: a field's value breaks a rule (empty, out of range, looks like an NHS number).
+  CARECOORD_RESULT_CASELOAD_INVALID_FIELD = 302,
+  // Caseload: the entity's state does not allow the event (closing a closed referral).
+  CARECOORD_RESULT_CASELOAD_INVALID_STATE = 303,
+  // Caseload: a date or instant is out of order (a discharge before the admission).
+  CARECOORD_RESULT_CASELOAD_OUT_OF_ORDER = 304,
+  // Caseload: the member of staff cannot take the work (absent, left, lacks the skill).
+  CARECOORD_RESULT_CASELOAD_STAFF_UNAVAILABLE = 305,
+  // Caseload: a response deadline cannot be computed from the service calendar.
+  CARECOORD_RESULT_CASELOAD_DEADLINE = 306,
+  // Caseload: nobody can be suggested for the work.
+  CARECOORD_RESULT_CASELOAD_NO_ALLOCATION = 307,
+  // Caseload: event JSON is not well-formed (line and column in the message).
+  CARECOORD_RESULT_CASELOAD_INVALID_JSON = 308,
+  // Caseload: an event, query, bulk-load option or row does not fit (the field is named).
+  CARECOORD_RESULT_CASELOAD_INVALID_REQUEST = 309,
+  // Caseload: an earlier append failed; open the journal again.
+  CARECOORD_RESULT_CASELOAD_POISONED = 310,
+  // Journal: the operating system refused a read, write, sync or open.
+  CARECOORD_RESULT_JOURNAL_IO = 320,
+  // Journal: the file is not a carecoord journal.
+  CARECOORD_RESULT_JOURNAL_NOT_A_JOURNAL = 321,
+  // Journal: the header is incomplete (a crash while the journal was created).
+  CARECOORD_RESULT_JOURNAL_TORN_HEADER = 322,
+  // Journal: the format version is not one this library reads.
+  CARECOORD_RESULT_JOURNAL_UNSUPPORTED_VERSION = 323,
+  // Journal: the schema label is not the one expected (not a caseload journal).
+  CARECOORD_RESULT_JOURNAL_SCHEMA_MISMATCH = 324,
+  // Journal: a record before the tail is damaged (record and byte offset in the message).
+  CARECOORD_RESULT_JOURNAL_CORRUPT = 325,
+  // Journal: the last record is torn and repair was not asked for.
+  CARECOORD_RESULT_JOURNAL_TORN_TAIL = 326,
+  // Journal: an event cannot be recorded (envelope field named).
+  CARECOORD_RESULT_JOURNAL_INVALID_EVENT = 327,
+  // Journal: an earlier append failed; open the journal again.
+  CARECOORD_RESULT_JOURNAL_POISONED = 328,
+  // Flow: the end of a stay is before its admission.
+  CARECOORD_RESULT_FLOW_END_BEFORE_START = 340,
+  // Flow: a delay-reason table row is malformed.
+  CARECOORD_RESULT_FLOW_TABLE_ROW = 341,
+  // Flow: a delay-reason table repeats a (version, code) pair.
+  CARECOORD_RESULT_FLOW_DUPLICATE_REASON = 342,
   // Risk: a required column is missing from the input table.
   CARECOORD_RESULT_RISK_MISSING_COLUMN = 400,
   // Risk: a column has a type the score cannot read.
@@ -325,6 +371,13 @@ typedef enum carecoord_hospital_band {
 // those taking `const carecoord_action_log *` only read it. Several threads may read one log
 // at once, but no call may run on a log while another thread changes or frees it.
 typedef struct carecoord_action_log carecoord_action_log;
+
+// A caseload: in memory, replayed from a journal, or kept durably in one. Opaque.
+//
+// Made by [`carecoord_caseload_new`], [`carecoord_caseload_open`] or
+// [`carecoord_caseload_replay`]; freed with [`carecoord_caseload_free`]. Queries only read
+// it; applying and loading change it: do not change one handle from two threads at once.
+typedef struct carecoord_caseload carecoord_caseload;
 
 // An instance compiled for fast diary questions (core `Diary`). Opaque.
 //
@@ -805,6 +858,136 @@ enum carecoord_result carecoord_service_hours_service_time_between(const struct 
 //
 // `hours` must be NULL or a live handle; `out` valid for a write.
 enum carecoord_result carecoord_service_hours_working_days_between(const struct carecoord_service_hours *hours, struct carecoord_date from, struct carecoord_date to, int64_t *out);
+
+// A new, empty caseload in memory (nothing is written to disk).
+//
+// Errors: `NULL_ARGUMENT` (`out`). Ownership: `*out` receives a handle owned by the caller,
+// freed with [`carecoord_caseload_free`].
+//
+// # Safety
+//
+// `out` must be valid for a write.
+enum carecoord_result carecoord_caseload_new(struct carecoord_caseload **out);
+
+// Open (or create) a caseload journal for writing: replays it, repairs a torn tail left by
+// a crash (reported by [`carecoord_caseload_report_json`]), and from then on every event is
+// written and synced before it is applied.
+//
+// `path` (borrowed, `path_len` bytes of UTF-8) is the journal file. Errors:
+// `NULL_ARGUMENT`, `INVALID_UTF8`, `CARECOORD_RESULT_JOURNAL_*` (I/O, not a journal,
+// damaged before its tail, another schema). Ownership: on success `*out` receives a handle
+// freed with [`carecoord_caseload_free`] (which closes the file). One writer per file.
+//
+// # Safety
+//
+// `path` must be valid for reads of `path_len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_caseload_open(const char *path, size_t path_len, struct carecoord_caseload **out);
+
+// Replay a caseload journal read-only: a torn tail is ignored and reported, events the
+// model rejects are skipped and reported ([`carecoord_caseload_report_json`]); events
+// applied later are kept in memory only.
+//
+// Errors and ownership as [`carecoord_caseload_open`].
+//
+// # Safety
+//
+// `path` must be valid for reads of `path_len` bytes; `out` valid for a write.
+enum carecoord_result carecoord_caseload_replay(const char *path, size_t path_len, struct carecoord_caseload **out);
+
+// Free a caseload handle (closing its journal, if any). NULL does nothing.
+//
+// # Safety
+//
+// `caseload` must be NULL or a live handle from this library, not used afterwards.
+void carecoord_caseload_free(struct carecoord_caseload *caseload);
+
+// The sequence number of the last event applied (0 for an empty caseload or NULL).
+//
+// # Safety
+//
+// `caseload` must be NULL or a live handle.
+uint64_t carecoord_caseload_last_seq(const struct carecoord_caseload *caseload);
+
+// What opening or replaying found, as JSON: `{"last_seq":n,"rejected":[{"code","message",
+// "seq"}],"warnings":[{"code","message","offset"}]}` (a torn tail is a warning with code
+// `torn_tail` and its byte offset).
+//
+// Errors: `NULL_ARGUMENT`. Ownership: `*out` is freed with `carecoord_string_free`.
+//
+// # Safety
+//
+// `caseload` must be a live handle; `out` valid for a write.
+enum carecoord_result carecoord_caseload_report_json(const struct carecoord_caseload *caseload, char **out);
+
+// Check one event against the model and apply it (for a durable caseload, write and sync
+// it first); its sequence number goes to `*seq_out`.
+//
+// `who` is who recorded it, `at` when (RFC 3339, e.g. `2026-07-10T15:30:00Z`), and
+// `event_json` the event as `{"<kind>": {fields}}` (the kinds and fields of the Rust
+// `caseload::Event`). All borrowed, UTF-8, with their lengths.
+//
+// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_ARGUMENT` (`at` not RFC 3339),
+// `CASELOAD_INVALID_JSON`, `CASELOAD_INVALID_REQUEST` (field named), the model's
+// rejection code (`CASELOAD_NOT_FOUND`, `_DUPLICATE`, `_INVALID_STATE`, ...: nothing
+// changes), `JOURNAL_*` when writing fails. `*seq_out` is written only on success.
+//
+// # Safety
+//
+// `caseload` must be a live handle not used by another thread during the call; the strings
+// valid for reads of their lengths; `seq_out` valid for a write.
+enum carecoord_result carecoord_caseload_apply_json(struct carecoord_caseload *caseload, const char *who, size_t who_len, const char *at, size_t at_len, const char *event_json, size_t event_len, uint64_t *seq_out);
+
+// Bulk load: one event per row of an Arrow record batch (a struct array through the C
+// Data Interface, taken over: its release callback runs when the library is done).
+//
+// Columns: `event` (the kind), `who`, `recorded_at` (timestamp with a zone, or RFC 3339
+// text), and the event's fields by name (null = absent). `options_json` (may be NULL)
+// gives values for missing envelope columns and the number of the first row:
+// `{"event":"patient_registered","who":"import","recorded_at":"2026-01-05T09:00:00Z",
+// "first_row":0}`. Rows that do not read as an event, or that the model rejects, are
+// reported, the rest applied in row order (a durable caseload appends them with one sync).
+// `*report_out` receives `{"applied":n,"first_seq":n,"rejects":[{"row","kind","code",
+// "message"}]}`: rows in = applied + rejects.
+//
+// Errors: `NULL_ARGUMENT`, `ARROW_ERROR` (not a struct array), `CASELOAD_INVALID_REQUEST`
+// (bad options, or a column that cannot be read at all), `JOURNAL_*` when writing fails.
+// Ownership: `*report_out` is freed with `carecoord_string_free`.
+//
+// # Safety
+//
+// `caseload` a live handle not used elsewhere during the call; `array`/`schema` a valid,
+// unreleased Arrow array and its schema; `options_json` NULL or valid for `options_len`
+// bytes; `report_out` valid for a write.
+enum carecoord_result carecoord_caseload_load_arrow(struct carecoord_caseload *caseload, struct ArrowArray *array, const struct ArrowSchema *schema, const char *options_json, size_t options_len, char **report_out);
+
+// Run a query given as JSON (`{"query":"breaching_within","at":"2026-07-11T07:00:00Z",
+// "within_minutes":60}`; the queries and their parameters are listed in
+// `docs/caseload.md`) and write its rows as a JSON array of objects (`handover_summary`:
+// one object, or `null` for an unknown patient).
+//
+// Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `CASELOAD_INVALID_JSON`,
+// `CASELOAD_INVALID_REQUEST` (unknown query or parameter, named). Ownership: `*out` is
+// freed with `carecoord_string_free`.
+//
+// # Safety
+//
+// `caseload` a live handle; `query_json` valid for `query_len` bytes; `out` valid for a
+// write.
+enum carecoord_result carecoord_caseload_query_json(const struct carecoord_caseload *caseload, const char *query_json, size_t query_len, char **out);
+
+// Run a query given as JSON (as [`carecoord_caseload_query_json`]) and export its rows as
+// an Arrow struct array (one record batch) with the query's fixed schema, also when empty:
+// ids and codes `utf8`, instants `timestamp[ms, UTC]`, dates `date32`, counts `uint32`.
+//
+// Errors: as [`carecoord_caseload_query_json`], and `CASELOAD_INVALID_REQUEST` for
+// `handover_summary` (nested: ask for JSON). Ownership: the caller owns `*out_array` and
+// `*out_schema` and calls their `release` callbacks; they are written only on success.
+//
+// # Safety
+//
+// `caseload` a live handle; `query_json` valid for `query_len` bytes; the out-pointers
+// valid for writes.
+enum carecoord_result carecoord_caseload_query_arrow(const struct carecoord_caseload *caseload, const char *query_json, size_t query_len, struct ArrowArray *out_array, struct ArrowSchema *out_schema);
 
 // The size in bytes, including the terminating NUL, of the calling thread's last error
 // message; 0 when there is none.

@@ -7,8 +7,11 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 
 use carecoord::calendar::CalendarError;
+use carecoord::caseload::CaseloadError;
+use carecoord::flow::FlowError;
 use carecoord::ids::batch::BatchError;
 use carecoord::ids::{Icd10Error, NhsNumberError, SnomedIdError};
+use carecoord::journal::JournalError;
 use carecoord::risk::RiskError;
 use carecoord::schedule::ScheduleError;
 
@@ -94,6 +97,53 @@ pub enum carecoord_result {
     CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION = 205,
     /// Calendar: the service calendar never opens within the search horizon.
     CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME = 206,
+
+    /// Caseload: an event refers to an entity that does not exist.
+    CARECOORD_RESULT_CASELOAD_NOT_FOUND = 300,
+    /// Caseload: an event creates an entity whose id is taken.
+    CARECOORD_RESULT_CASELOAD_DUPLICATE = 301,
+    /// Caseload: a field's value breaks a rule (empty, out of range, looks like an NHS number).
+    CARECOORD_RESULT_CASELOAD_INVALID_FIELD = 302,
+    /// Caseload: the entity's state does not allow the event (closing a closed referral).
+    CARECOORD_RESULT_CASELOAD_INVALID_STATE = 303,
+    /// Caseload: a date or instant is out of order (a discharge before the admission).
+    CARECOORD_RESULT_CASELOAD_OUT_OF_ORDER = 304,
+    /// Caseload: the member of staff cannot take the work (absent, left, lacks the skill).
+    CARECOORD_RESULT_CASELOAD_STAFF_UNAVAILABLE = 305,
+    /// Caseload: a response deadline cannot be computed from the service calendar.
+    CARECOORD_RESULT_CASELOAD_DEADLINE = 306,
+    /// Caseload: nobody can be suggested for the work.
+    CARECOORD_RESULT_CASELOAD_NO_ALLOCATION = 307,
+    /// Caseload: event JSON is not well-formed (line and column in the message).
+    CARECOORD_RESULT_CASELOAD_INVALID_JSON = 308,
+    /// Caseload: an event, query, bulk-load option or row does not fit (the field is named).
+    CARECOORD_RESULT_CASELOAD_INVALID_REQUEST = 309,
+    /// Caseload: an earlier append failed; open the journal again.
+    CARECOORD_RESULT_CASELOAD_POISONED = 310,
+    /// Journal: the operating system refused a read, write, sync or open.
+    CARECOORD_RESULT_JOURNAL_IO = 320,
+    /// Journal: the file is not a carecoord journal.
+    CARECOORD_RESULT_JOURNAL_NOT_A_JOURNAL = 321,
+    /// Journal: the header is incomplete (a crash while the journal was created).
+    CARECOORD_RESULT_JOURNAL_TORN_HEADER = 322,
+    /// Journal: the format version is not one this library reads.
+    CARECOORD_RESULT_JOURNAL_UNSUPPORTED_VERSION = 323,
+    /// Journal: the schema label is not the one expected (not a caseload journal).
+    CARECOORD_RESULT_JOURNAL_SCHEMA_MISMATCH = 324,
+    /// Journal: a record before the tail is damaged (record and byte offset in the message).
+    CARECOORD_RESULT_JOURNAL_CORRUPT = 325,
+    /// Journal: the last record is torn and repair was not asked for.
+    CARECOORD_RESULT_JOURNAL_TORN_TAIL = 326,
+    /// Journal: an event cannot be recorded (envelope field named).
+    CARECOORD_RESULT_JOURNAL_INVALID_EVENT = 327,
+    /// Journal: an earlier append failed; open the journal again.
+    CARECOORD_RESULT_JOURNAL_POISONED = 328,
+    /// Flow: the end of a stay is before its admission.
+    CARECOORD_RESULT_FLOW_END_BEFORE_START = 340,
+    /// Flow: a delay-reason table row is malformed.
+    CARECOORD_RESULT_FLOW_TABLE_ROW = 341,
+    /// Flow: a delay-reason table repeats a (version, code) pair.
+    CARECOORD_RESULT_FLOW_DUPLICATE_REASON = 342,
 
     /// Risk: a required column is missing from the input table.
     CARECOORD_RESULT_RISK_MISSING_COLUMN = 400,
@@ -248,6 +298,46 @@ map_error!(ScheduleError, |e| match e {
     ScheduleError::IdentifierNotAllowed { .. } => CARECOORD_RESULT_SCHEDULE_IDENTIFIER_NOT_ALLOWED,
 });
 
+map_error!(JournalError, |e| match e {
+    JournalError::Io { .. } => CARECOORD_RESULT_JOURNAL_IO,
+    JournalError::NotAJournal { .. } => CARECOORD_RESULT_JOURNAL_NOT_A_JOURNAL,
+    JournalError::TornHeader { .. } => CARECOORD_RESULT_JOURNAL_TORN_HEADER,
+    JournalError::UnsupportedVersion { .. } => CARECOORD_RESULT_JOURNAL_UNSUPPORTED_VERSION,
+    JournalError::SchemaMismatch { .. } => CARECOORD_RESULT_JOURNAL_SCHEMA_MISMATCH,
+    JournalError::Corrupt { .. } => CARECOORD_RESULT_JOURNAL_CORRUPT,
+    JournalError::TornTail { .. } => CARECOORD_RESULT_JOURNAL_TORN_TAIL,
+    JournalError::InvalidEvent { .. } => CARECOORD_RESULT_JOURNAL_INVALID_EVENT,
+    JournalError::Poisoned => CARECOORD_RESULT_JOURNAL_POISONED,
+});
+
+impl From<CaseloadError> for FfiError {
+    fn from(e: CaseloadError) -> Self {
+        use carecoord_result::*;
+        let code = match &e {
+            // A journal error inside keeps the journal's code.
+            CaseloadError::Journal(j) => return FfiError::from(j.clone()),
+            CaseloadError::NotFound { .. } => CARECOORD_RESULT_CASELOAD_NOT_FOUND,
+            CaseloadError::Duplicate { .. } => CARECOORD_RESULT_CASELOAD_DUPLICATE,
+            CaseloadError::InvalidField { .. } => CARECOORD_RESULT_CASELOAD_INVALID_FIELD,
+            CaseloadError::InvalidState { .. } => CARECOORD_RESULT_CASELOAD_INVALID_STATE,
+            CaseloadError::OutOfOrder { .. } => CARECOORD_RESULT_CASELOAD_OUT_OF_ORDER,
+            CaseloadError::StaffUnavailable { .. } => CARECOORD_RESULT_CASELOAD_STAFF_UNAVAILABLE,
+            CaseloadError::Deadline { .. } => CARECOORD_RESULT_CASELOAD_DEADLINE,
+            CaseloadError::NoAllocation { .. } => CARECOORD_RESULT_CASELOAD_NO_ALLOCATION,
+            CaseloadError::InvalidJson { .. } => CARECOORD_RESULT_CASELOAD_INVALID_JSON,
+            CaseloadError::InvalidRequest { .. } => CARECOORD_RESULT_CASELOAD_INVALID_REQUEST,
+            CaseloadError::Poisoned => CARECOORD_RESULT_CASELOAD_POISONED,
+        };
+        FfiError::new(code, e.to_string())
+    }
+}
+
+map_error!(FlowError, |e| match e {
+    FlowError::EndBeforeStart => CARECOORD_RESULT_FLOW_END_BEFORE_START,
+    FlowError::TableRow { .. } => CARECOORD_RESULT_FLOW_TABLE_ROW,
+    FlowError::DuplicateReason { .. } => CARECOORD_RESULT_FLOW_DUPLICATE_REASON,
+});
+
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
@@ -360,6 +450,29 @@ pub extern "C" fn carecoord_result_name(code: i32) -> *const c_char {
         CARECOORD_RESULT_CALENDAR_INVALID_SERVICE_HOURS,
         CARECOORD_RESULT_CALENDAR_NEGATIVE_DURATION,
         CARECOORD_RESULT_CALENDAR_NO_SERVICE_TIME,
+        CARECOORD_RESULT_CASELOAD_NOT_FOUND,
+        CARECOORD_RESULT_CASELOAD_DUPLICATE,
+        CARECOORD_RESULT_CASELOAD_INVALID_FIELD,
+        CARECOORD_RESULT_CASELOAD_INVALID_STATE,
+        CARECOORD_RESULT_CASELOAD_OUT_OF_ORDER,
+        CARECOORD_RESULT_CASELOAD_STAFF_UNAVAILABLE,
+        CARECOORD_RESULT_CASELOAD_DEADLINE,
+        CARECOORD_RESULT_CASELOAD_NO_ALLOCATION,
+        CARECOORD_RESULT_CASELOAD_INVALID_JSON,
+        CARECOORD_RESULT_CASELOAD_INVALID_REQUEST,
+        CARECOORD_RESULT_CASELOAD_POISONED,
+        CARECOORD_RESULT_JOURNAL_IO,
+        CARECOORD_RESULT_JOURNAL_NOT_A_JOURNAL,
+        CARECOORD_RESULT_JOURNAL_TORN_HEADER,
+        CARECOORD_RESULT_JOURNAL_UNSUPPORTED_VERSION,
+        CARECOORD_RESULT_JOURNAL_SCHEMA_MISMATCH,
+        CARECOORD_RESULT_JOURNAL_CORRUPT,
+        CARECOORD_RESULT_JOURNAL_TORN_TAIL,
+        CARECOORD_RESULT_JOURNAL_INVALID_EVENT,
+        CARECOORD_RESULT_JOURNAL_POISONED,
+        CARECOORD_RESULT_FLOW_END_BEFORE_START,
+        CARECOORD_RESULT_FLOW_TABLE_ROW,
+        CARECOORD_RESULT_FLOW_DUPLICATE_REASON,
         CARECOORD_RESULT_RISK_MISSING_COLUMN,
         CARECOORD_RESULT_RISK_COLUMN_TYPE,
         CARECOORD_RESULT_RISK_INVALID_OPTION,

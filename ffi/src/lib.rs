@@ -21,6 +21,7 @@
 mod arrow;
 mod boundary;
 pub mod calendar;
+pub mod caseload;
 pub mod error;
 pub mod ids;
 pub mod risk;

@@ -1041,7 +1041,7 @@ pub unsafe extern "C" fn carecoord_risk_score_arrow(
 /// # Safety
 ///
 /// As [`import`].
-unsafe fn import_batch(
+pub(crate) unsafe fn import_batch(
     batch: *mut FFI_ArrowArray,
     schema: *const FFI_ArrowSchema,
 ) -> Result<RecordBatch, FfiError> {
@@ -1062,7 +1062,9 @@ unsafe fn import_batch(
 
 /// Export a record batch as a struct array into local structs (the caller's are written only
 /// once every export has succeeded).
-fn export_local(batch: RecordBatch) -> Result<(FFI_ArrowArray, FFI_ArrowSchema), FfiError> {
+pub(crate) fn export_local(
+    batch: RecordBatch,
+) -> Result<(FFI_ArrowArray, FFI_ArrowSchema), FfiError> {
     let array = StructArray::from(batch);
     let mut out = (FFI_ArrowArray::empty(), FFI_ArrowSchema::empty());
     // SAFETY: the locals are valid for writes; `export` overwrites the empty structs, which

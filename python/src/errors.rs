@@ -6,11 +6,17 @@
 //! `InvalidInputError(CarecoordError, ValueError)`) and are imported with
 //! `pyo3::import_exception!`. Each is raised with `(message, code)`: the core's `Display`
 //! text, which names the rule and never the value, and its stable `code()`; schedule errors
-//! add the JSON `path` and the `argument` at fault.
+//! add the JSON `path` and the `argument` at fault; caseload errors add the rejected event's
+//! `seq` (`None` when the error is not a rejection) and journal errors the byte `offset`.
+//! A caseload error caused by its journal (`CaseloadError::Journal`) is raised as the
+//! journal error's class.
 
 use carecoord::calendar::CalendarError;
+use carecoord::caseload::CaseloadError;
+use carecoord::flow::FlowError;
 use carecoord::ids::batch::BatchError;
 use carecoord::ids::{Icd10Error, NhsNumberError, SnomedIdError};
+use carecoord::journal::JournalError;
 use carecoord::risk::RiskError;
 use carecoord::schedule::ScheduleError;
 use pyo3::PyErr;
@@ -38,6 +44,29 @@ mod py {
     pyo3::import_exception!(carecoord.errors, UnknownActionError);
     pyo3::import_exception!(carecoord.errors, ActionDateError);
     pyo3::import_exception!(carecoord.errors, IdentifierNotAllowedError);
+    pyo3::import_exception!(carecoord.errors, FlowEndBeforeStartError);
+    pyo3::import_exception!(carecoord.errors, FlowTableRowError);
+    pyo3::import_exception!(carecoord.errors, FlowDuplicateReasonError);
+    pyo3::import_exception!(carecoord.errors, CaseloadNotFoundError);
+    pyo3::import_exception!(carecoord.errors, CaseloadDuplicateError);
+    pyo3::import_exception!(carecoord.errors, CaseloadInvalidFieldError);
+    pyo3::import_exception!(carecoord.errors, CaseloadInvalidStateError);
+    pyo3::import_exception!(carecoord.errors, CaseloadOutOfOrderError);
+    pyo3::import_exception!(carecoord.errors, CaseloadStaffUnavailableError);
+    pyo3::import_exception!(carecoord.errors, CaseloadDeadlineError);
+    pyo3::import_exception!(carecoord.errors, CaseloadNoAllocationError);
+    pyo3::import_exception!(carecoord.errors, CaseloadInvalidJsonError);
+    pyo3::import_exception!(carecoord.errors, CaseloadInvalidRequestError);
+    pyo3::import_exception!(carecoord.errors, CaseloadPoisonedError);
+    pyo3::import_exception!(carecoord.errors, JournalIoError);
+    pyo3::import_exception!(carecoord.errors, NotAJournalError);
+    pyo3::import_exception!(carecoord.errors, JournalTornHeaderError);
+    pyo3::import_exception!(carecoord.errors, JournalUnsupportedVersionError);
+    pyo3::import_exception!(carecoord.errors, JournalSchemaMismatchError);
+    pyo3::import_exception!(carecoord.errors, JournalCorruptError);
+    pyo3::import_exception!(carecoord.errors, JournalTornTailError);
+    pyo3::import_exception!(carecoord.errors, JournalInvalidEventError);
+    pyo3::import_exception!(carecoord.errors, JournalPoisonedError);
 }
 
 /// Any error a core call made by this binding can return.
@@ -69,6 +98,8 @@ pub enum BindingError {
     UnknownDisambiguation,
     /// A weekday number outside 0 (Monday) to 6 (Sunday).
     BadWeekday,
+    /// A caseload's lock is poisoned: an earlier call on it panicked part way.
+    LockPoisoned,
     /// A schedule error in a named argument of the call (`instance`, `previous`,
     /// `solution`), so that the exception can say which document the JSON path is in.
     Schedule {
@@ -121,6 +152,24 @@ impl From<ScheduleError> for BindingError {
     }
 }
 
+impl From<JournalError> for BindingError {
+    fn from(e: JournalError) -> Self {
+        Self::Core(e.into())
+    }
+}
+
+impl From<CaseloadError> for BindingError {
+    fn from(e: CaseloadError) -> Self {
+        Self::Core(e.into())
+    }
+}
+
+impl From<FlowError> for BindingError {
+    fn from(e: FlowError) -> Self {
+        Self::Core(e.into())
+    }
+}
+
 impl From<BatchError> for BindingError {
     fn from(e: BatchError) -> Self {
         Self::Batch(e)
@@ -142,6 +191,9 @@ impl From<BindingError> for PyErr {
             BindingError::Core(carecoord::Error::Calendar(e)) => calendar(e),
             BindingError::Core(carecoord::Error::Risk(e)) => risk(e),
             BindingError::Core(carecoord::Error::Schedule(e)) => schedule(e, None),
+            BindingError::Core(carecoord::Error::Journal(e)) => journal(e),
+            BindingError::Core(carecoord::Error::Caseload(e)) => caseload(e),
+            BindingError::Core(carecoord::Error::Flow(e)) => flow(e),
             BindingError::Schedule { argument, error } => schedule(error, Some(argument)),
             BindingError::Batch(e) => batch(e),
             // Not an input problem the caller can name; arrow messages carry no values.
@@ -169,6 +221,10 @@ impl From<BindingError> for PyErr {
             BindingError::UnknownDisambiguation => py::CalendarError::new_err((
                 "disambiguation must be \"reject\", \"earlier\" or \"later\"",
                 "unknown_disambiguation",
+            )),
+            BindingError::LockPoisoned => py::CarecoordError::new_err((
+                "internal error: an earlier call on this caseload failed part way; open it again",
+                "internal",
             )),
             BindingError::BadWeekday => py::CalendarError::new_err((
                 "invalid service hours: weekdays are numbered 0 (Monday) to 6 (Sunday)",
@@ -274,6 +330,53 @@ fn schedule(e: ScheduleError, argument: Option<&'static str>) -> PyErr {
         ScheduleError::UnknownAction { .. } => py::UnknownActionError::new_err(args),
         ScheduleError::ActionDate { .. } => py::ActionDateError::new_err(args),
         ScheduleError::IdentifierNotAllowed { .. } => py::IdentifierNotAllowedError::new_err(args),
+    }
+}
+
+/// A journal error as its `carecoord.errors` class, raised with `(message, code, offset)`.
+fn journal(e: JournalError) -> PyErr {
+    let args = (e.to_string(), e.code(), e.offset());
+    match e {
+        JournalError::Io { .. } => py::JournalIoError::new_err(args),
+        JournalError::NotAJournal { .. } => py::NotAJournalError::new_err(args),
+        JournalError::TornHeader { .. } => py::JournalTornHeaderError::new_err(args),
+        JournalError::UnsupportedVersion { .. } => {
+            py::JournalUnsupportedVersionError::new_err(args)
+        }
+        JournalError::SchemaMismatch { .. } => py::JournalSchemaMismatchError::new_err(args),
+        JournalError::Corrupt { .. } => py::JournalCorruptError::new_err(args),
+        JournalError::TornTail { .. } => py::JournalTornTailError::new_err(args),
+        JournalError::InvalidEvent { .. } => py::JournalInvalidEventError::new_err(args),
+        JournalError::Poisoned => py::JournalPoisonedError::new_err(args),
+    }
+}
+
+/// A caseload error as its `carecoord.errors` class, raised with `(message, code, seq)`;
+/// a journal error inside it as the journal's class.
+fn caseload(e: CaseloadError) -> PyErr {
+    let args = (e.to_string(), e.code(), e.seq());
+    match e {
+        CaseloadError::NotFound { .. } => py::CaseloadNotFoundError::new_err(args),
+        CaseloadError::Duplicate { .. } => py::CaseloadDuplicateError::new_err(args),
+        CaseloadError::InvalidField { .. } => py::CaseloadInvalidFieldError::new_err(args),
+        CaseloadError::InvalidState { .. } => py::CaseloadInvalidStateError::new_err(args),
+        CaseloadError::OutOfOrder { .. } => py::CaseloadOutOfOrderError::new_err(args),
+        CaseloadError::StaffUnavailable { .. } => py::CaseloadStaffUnavailableError::new_err(args),
+        CaseloadError::Deadline { .. } => py::CaseloadDeadlineError::new_err(args),
+        CaseloadError::NoAllocation { .. } => py::CaseloadNoAllocationError::new_err(args),
+        CaseloadError::InvalidJson { .. } => py::CaseloadInvalidJsonError::new_err(args),
+        CaseloadError::InvalidRequest { .. } => py::CaseloadInvalidRequestError::new_err(args),
+        CaseloadError::Journal(e) => journal(e),
+        CaseloadError::Poisoned => py::CaseloadPoisonedError::new_err(args),
+    }
+}
+
+fn flow(e: FlowError) -> PyErr {
+    let args = (e.to_string(), e.code());
+    match e {
+        FlowError::EndBeforeStart => py::FlowEndBeforeStartError::new_err(args),
+        FlowError::TableRow { .. } => py::FlowTableRowError::new_err(args),
+        FlowError::DuplicateReason { .. } => py::FlowDuplicateReasonError::new_err(args),
     }
 }
 

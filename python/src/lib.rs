@@ -1,14 +1,15 @@
 //! `carecoord._native`: the compiled half of the `carecoord` Python package.
 //!
-//! One file per core module (`ids.rs`, `calendar.rs`, `risk.rs`) holding `#[pyfunction]`s that
-//! convert arguments and call the core through `boundary` (GIL released, errors mapped by
-//! `errors.rs`). No other logic lives here; the documented public API is the pure-Python
+//! One file per core module (`ids.rs`, `calendar.rs`, `caseload.rs`, `risk.rs`, ...) holding
+//! `#[pyfunction]`s and `#[pyclass]`es that convert arguments and call the core through
+//! `boundary` (GIL released, errors mapped by `errors.rs`). No other logic lives here; the documented public API is the pure-Python
 //! package in `py_src/carecoord/`, and the stubs are `py_src/carecoord/_native.pyi`.
 
 use pyo3::prelude::*;
 
 mod boundary;
 mod calendar;
+mod caseload;
 mod errors;
 mod ids;
 mod risk;
@@ -37,6 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEBUG_BUILD", cfg!(debug_assertions))?;
     ids::register(m)?;
     calendar::register(m)?;
+    caseload::register(m)?;
     risk::register(m)?;
     schedule::register(m)?;
     Ok(())

@@ -49,7 +49,15 @@ def test_all_is_complete() -> None:
     schedule = {c for c in exported if issubclass(c, errors.ScheduleError)}
     # One class per ScheduleError variant, plus the base.
     assert len(schedule) == 15 and errors.ScheduleError in schedule
-    assert exported == {CarecoordError, InvalidInputError, *INPUT_ERRORS} | schedule
+    # One class per CaseloadError variant but `journal` (raised as the journal's class),
+    # one per JournalError and per FlowError variant, plus their bases.
+    caseload = {c for c in exported if issubclass(c, errors.CaseloadError)}
+    journal = {c for c in exported if issubclass(c, errors.JournalError)}
+    flow = {c for c in exported if issubclass(c, errors.FlowError)}
+    assert (len(caseload), len(journal), len(flow)) == (12, 10, 4)
+    assert exported == (
+        {CarecoordError, InvalidInputError, *INPUT_ERRORS} | schedule | caseload | journal | flow
+    )
 
 
 def test_code_and_message() -> None:

@@ -1324,7 +1324,23 @@ impl Session {
     ) -> Result<u64, CaseloadError> {
         let value: Value =
             serde_json::from_str(event_json).map_err(|e| CaseloadError::from_json_error(&e))?;
-        let event: Event = from_value("event", value)?;
+        let event: Event = match value {
+            // `{kind: {fields}}`: name fields relative to the kind.
+            Value::Object(mut tagged) if tagged.len() == 1 => {
+                match tagged
+                    .iter()
+                    .next()
+                    .map(|(k, v)| (k.clone(), v.is_object()))
+                {
+                    Some((kind, true)) => match tagged.remove(&kind) {
+                        Some(Value::Object(fields)) => tagged_from_value("event", &kind, fields)?,
+                        _ => from_value("event", Value::Object(tagged))?,
+                    },
+                    _ => from_value("event", Value::Object(tagged))?,
+                }
+            }
+            other => from_value("event", other)?,
+        };
         self.record(who, at, event)
     }
 

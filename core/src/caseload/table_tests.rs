@@ -362,3 +362,27 @@ fn query_errors_name_the_field() {
     }
     assert_eq!(Query::from_json("{").unwrap_err().code(), "invalid_json");
 }
+
+#[test]
+fn record_json_names_the_field_relative_to_the_kind() {
+    let mut s = Session::in_memory();
+    let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    let e = s
+        .record_json(
+            "duty",
+            at,
+            r#"{"patient_registered":{"patient":"P1","practice":"SYN001"}}"#,
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "event: field `birth_date`: missing field `birth_date`"
+    );
+    let e = s
+        .record_json("duty", at, r#"{"patient_registred":{"patient":"P1"}}"#)
+        .unwrap_err();
+    assert!(e
+        .to_string()
+        .starts_with("event: field `event`: unknown variant, expected one of"));
+    assert_eq!(s.caseload().last_seq(), 0);
+}

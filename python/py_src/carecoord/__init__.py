@@ -6,6 +6,9 @@ ids
     NHS number, SNOMED CT identifier and ICD-10 code: scalar and vectorised validation.
 calendar
     UK bank holidays, ``Europe/London`` time, service hours and deadlines.
+caseload
+    The caseload and patient flow as the fold of a durable event journal: referrals with
+    response clocks, rota, tasks, stays; queries as pyarrow tables.
 risk
     Charlson, Elixhauser, HFRS, eFI, LACE, HOSPITAL, custom models, tiers, cohort filters.
 schedule
@@ -26,8 +29,8 @@ True
 True
 """
 
-from . import _native, calendar, errors, ids, risk, schedule
+from . import _native, calendar, caseload, errors, ids, risk, schedule
 
 __version__: str = _native.__version__
 
-__all__ = ["__version__", "calendar", "errors", "ids", "risk", "schedule"]
+__all__ = ["__version__", "calendar", "caseload", "errors", "ids", "risk", "schedule"]

@@ -4,6 +4,7 @@
 # convert arguments. Arrow results are pyarrow objects, typed `Any` here so that the stubs
 # need no pyarrow type information.
 
+import os
 from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple, Union, final
 
@@ -60,6 +61,7 @@ __all__ = [
     "Diary",
     "Agenda",
     "ActionLog",
+    "Caseload",
 ]
 
 __version__: str
@@ -359,3 +361,27 @@ class ActionLog:
     def to_html(self) -> str: ...
     def to_json(self) -> str: ...
     def __len__(self) -> int: ...
+
+# caseload
+@final
+class Caseload:
+    def __new__(cls) -> Caseload: ...
+    @staticmethod
+    def open(path: Union[str, os.PathLike[str]]) -> Caseload: ...
+    @staticmethod
+    def replay(path: Union[str, os.PathLike[str]]) -> Caseload: ...
+    @property
+    def last_seq(self) -> int: ...
+    @property
+    def is_durable(self) -> bool: ...
+    def report_json(self) -> str: ...
+    def record_json(self, who: str, at: datetime, event_json: str) -> int: ...
+    def load_batch(
+        self,
+        table: _ArrowStreamExportable,
+        event: Optional[str] = None,
+        who: Optional[str] = None,
+        recorded_at: Optional[datetime] = None,
+    ) -> Tuple[Any, int, int]: ...
+    def run_json(self, query_json: str) -> Any: ...
+    def run_json_text(self, query_json: str) -> str: ...
