@@ -27,6 +27,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field};
 use rayon::prelude::*;
 
@@ -435,41 +436,56 @@ fn score_batches(
     } else {
         table.fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
     };
-    let (walk, mut masks, mut ages, hits) = match folded {
-        Some(f) => (f.walk, f.acc, f.ages, Vec::new()),
-        None => walk_masks(&table, parse, explain, with_age),
+    let (walk, ids, masks, ages, hits) = match folded {
+        Some(f) => {
+            let ids = f.patient_array(&table);
+            let masks = f.map(|&m, _| m);
+            let ages = if with_age {
+                f.map(|_, age| age)
+            } else {
+                Vec::new()
+            };
+            (f.walk, ids, masks, ages, Vec::new())
+        }
+        None => {
+            let (walk, mut masks, mut ages, hits) = walk_masks(&table, parse, explain, with_age);
+            let n = walk.patients.len();
+            masks.resize(n, 0);
+            ages.resize(n, None);
+            let ids = patient_array(&table, &walk.patients);
+            (walk, ids, masks, ages, hits)
+        }
     };
-    let n = walk.patients.len();
-    masks.resize(n, 0);
-    ages.resize(n, None);
+    let n = walk.counts.patients;
 
     let metadata = meta.to_map(&walk.counts, opts.window.as_ref());
-    let mut cols: Vec<(Field, ArrayRef)> = vec![(
-        patient_field(&table, false),
-        patient_array(&table, &walk.patients),
-    )];
-    let comorbidity: Vec<i32> = masks
-        .par_iter()
-        .map(|&m| t.score(weights, u64::from(m)))
-        .collect();
+    let mut cols: Vec<(Field, ArrayRef)> = vec![(patient_field(&table, false), ids)];
+    let score = t.scorer(weights);
+    let comorbidity: Vec<i32> = masks.par_iter().map(|&m| score(u64::from(m))).collect();
     if with_age {
-        let points: Vec<Option<i32>> = ages
-            .iter()
-            .map(|a| a.map(|a| TABLES.age_points(a)))
+        let age_points = TABLES.age_pointer();
+        let points: Vec<i32> = ages.par_iter().map(|a| a.map_or(0, &age_points)).collect();
+        let total: Vec<i32> = comorbidity
+            .par_iter()
+            .zip(points.par_iter())
+            .map(|(c, p)| c + p)
             .collect();
-        let total: Int32Array = comorbidity
-            .iter()
-            .zip(&points)
-            .map(|(c, p)| p.map(|p| c + p))
-            .collect();
-        cols.push((Field::new("score", DataType::Int32, true), Arc::new(total)));
+        // Null total and points for a patient with no age.
+        let known = ages
+            .par_iter()
+            .any(Option::is_none)
+            .then(|| NullBuffer::new(ages.iter().map(Option::is_some).collect()));
+        cols.push((
+            Field::new("score", DataType::Int32, true),
+            Arc::new(Int32Array::new(total.into(), known.clone())),
+        ));
         cols.push((
             Field::new("comorbidity_score", DataType::Int32, false),
             Arc::new(Int32Array::from(comorbidity)),
         ));
         cols.push((
             Field::new("age_points", DataType::Int32, true),
-            Arc::new(Int32Array::from(points)),
+            Arc::new(Int32Array::new(points.into(), known)),
         ));
     } else {
         cols.push((

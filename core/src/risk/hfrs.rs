@@ -208,8 +208,12 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
             |a, b| *a |= b,
         )
     };
-    let (walk, mut groups, hits) = match folded {
-        Some(f) => (f.walk, f.acc, Vec::new()),
+    let (walk, ids, mut groups, hits) = match folded {
+        Some(f) => {
+            let ids = f.patient_array(&table);
+            let groups = f.map(|&g, _| g);
+            (f.walk, Some(ids), groups, Vec::new())
+        }
         None => {
             let mut groups: Vec<u128> = Vec::new();
             let mut hits: Vec<Hit> = Vec::new();
@@ -239,11 +243,12 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
                     }
                 },
             );
-            (walk, groups, hits)
+            (walk, None, groups, hits)
         }
     };
-    let n = walk.patients.len();
+    let n = walk.counts.patients;
     groups.resize(n, 0);
+    let ids = ids.unwrap_or_else(|| patient_array(&table, &walk.patients));
 
     let meta = Meta {
         instrument: "hfrs",
@@ -251,15 +256,13 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
         extra: Vec::new(),
     };
     let metadata = meta.to_map(&walk.counts, opts.window.as_ref());
-    let tenths: Vec<i32> = groups.par_iter().map(|&g| t.score_tenths(g)).collect();
+    let sum = t.scorer();
+    let tenths: Vec<i32> = groups.par_iter().map(|&g| sum.sum(g)).collect();
     let score = Float64Array::from_iter_values(tenths.iter().map(|&x| f64::from(x) / 10.0));
     let band =
         StringArray::from_iter_values(tenths.iter().map(|&x| HfrsBand::from_tenths(x).as_str()));
     let mut cols: Vec<(Field, ArrayRef)> = vec![
-        (
-            patient_field(&table, false),
-            patient_array(&table, &walk.patients),
-        ),
+        (patient_field(&table, false), ids),
         (
             Field::new("score", DataType::Float64, false),
             Arc::new(score),

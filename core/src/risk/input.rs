@@ -275,6 +275,33 @@ impl<'b> IntCol<'b> {
         })
     }
 
+    /// Whether rows `start..end` are all non-null and non-negative (one vectorised pass:
+    /// then a patient's first age is on its first row and no row is rejected for its age).
+    fn clean(self, start: usize, end: usize) -> bool {
+        macro_rules! clean {
+            ($a:expr) => {
+                $a.nulls()
+                    .is_none_or(|n| n.slice(start, end - start).null_count() == 0)
+            };
+            ($a:expr, signed) => {
+                clean!($a)
+                    && $a.values()[start..end]
+                        .iter()
+                        .fold(true, |ok, &v| ok & (i64::from(v) >= 0))
+            };
+        }
+        match self {
+            Self::I8(a) => clean!(a, signed),
+            Self::I16(a) => clean!(a, signed),
+            Self::I32(a) => clean!(a, signed),
+            Self::I64(a) => clean!(a, signed),
+            Self::U8(a) => clean!(a),
+            Self::U16(a) => clean!(a),
+            Self::U32(a) => clean!(a),
+            Self::U64(a) => clean!(a),
+        }
+    }
+
     #[inline]
     pub(crate) fn get(self, i: usize) -> Option<i64> {
         macro_rules! get {
@@ -613,9 +640,11 @@ impl<'b> LongTable<'b> {
     ///
     /// Same rows, rejects (same precedence), counts and patient numbering as `walk` with the
     /// scores' row check (`negative_age`, first non-null age per patient), but each chunk of
-    /// rows is parsed, grouped and folded by one thread with no per-row buffer, and chunk
-    /// results are stitched in row order (`merge` joins a patient whose rows straddle two
-    /// chunks). `add(acc, value)` receives every scored row.
+    /// rows is parsed, grouped and folded by one thread with no per-row buffer (a chunk with
+    /// no null or negative age reads ages only at each patient's first row), and the chunks'
+    /// patients stay where they were made ([`Folded`]; `merge` joins a patient whose rows
+    /// straddle chunks into the chunk where it starts). `add(acc, value)` receives every
+    /// scored row.
     ///
     /// The column types are dispatched on once per call, not per row: `Utf8` codes and
     /// `Utf8`, `Int32` and `Int64` ids are read straight from their Arrow buffers
@@ -705,7 +734,7 @@ impl<'b> LongTable<'b> {
         let ranges = self.chunk_ranges();
         let chunks: Vec<Option<FoldChunk<P::Key, A>>> = ranges
             .into_par_iter()
-            .map(|(b, start, end)| {
+            .map_init(ParseCache::<C>::new, |cache, (b, start, end)| {
                 if unsorted.load(Ordering::Relaxed) {
                     return None;
                 }
@@ -714,19 +743,22 @@ impl<'b> LongTable<'b> {
                 let offset = self.offsets[b];
                 let window = self.window.zip(cols.date);
                 let age_col = cols.age.filter(|_| with_age);
+                // Without a null or negative age in the chunk, a patient's first age is on
+                // its first row and no row needs its age checked.
+                let ages_clean = age_col.is_none_or(|a| a.clean(start, end));
                 let at = |i: usize| RowAt {
                     row: offset + i as u64,
                     batch: b as u32,
                     index: i as u32,
                 };
                 // Patients get about one row in ten in the usual extract.
-                let mut ch = FoldChunk::<P::Key, A>::with_capacity((end - start) / 8);
-                let mut cache = ParseCache::<C>::new();
+                let mut ch = FoldChunk::<P::Key, A>::with_capacity(b, (end - start) / 8);
                 let mut prev: Option<P::Key> = None;
                 // The current patient's accumulator and first non-null age, pushed to `ch`
                 // when the patient's run ends.
                 let mut acc = A::default();
                 let mut age: Option<u32> = None;
+                let age_of = |a: i64| u32::try_from(a).unwrap_or(u32::MAX);
                 for i in start..end {
                     let Some(key) = keys.key(i) else {
                         ch.reject(at(i), Field::Patient, "null_patient");
@@ -740,25 +772,27 @@ impl<'b> LongTable<'b> {
                         }
                         _ => {
                             if prev.is_some() {
-                                ch.acc.push(acc);
-                                if with_age {
-                                    ch.ages.push(age);
-                                }
+                                ch.end_patient(acc, age, with_age);
                             } else {
                                 ch.first_key = Some(key);
                             }
-                            ch.firsts.push(at(i));
+                            ch.firsts.push(i as u32);
                             acc = A::default();
                             age = None;
+                            if ages_clean {
+                                age = age_col.and_then(|a| a.get(i)).map(age_of);
+                            }
                             prev = Some(key);
                         }
                     }
-                    if let Some(a) = age_col.and_then(|a| a.get(i)) {
-                        if a < 0 {
-                            ch.reject(at(i), Field::Age, "negative_age");
-                            continue;
+                    if !ages_clean {
+                        if let Some(a) = age_col.and_then(|a| a.get(i)) {
+                            if a < 0 {
+                                ch.reject(at(i), Field::Age, "negative_age");
+                                continue;
+                            }
+                            age.get_or_insert(age_of(a));
                         }
-                        age.get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
                     }
                     let Some((packed, len)) = codes.code(i) else {
                         ch.reject(at(i), Field::Code, "null_code");
@@ -792,30 +826,27 @@ impl<'b> LongTable<'b> {
                     add(&mut acc, value);
                 }
                 if prev.is_some() {
-                    ch.acc.push(acc);
-                    if with_age {
-                        ch.ages.push(age);
-                    }
+                    ch.end_patient(acc, age, with_age);
                 }
                 ch.last_key = prev;
                 Some(ch)
             })
             .collect();
 
-        // Stitch the chunks in row order.
-        let patients: usize = chunks.iter().flatten().map(|c| c.acc.len()).sum();
-        let rejects: usize = chunks.iter().flatten().map(|c| c.rejects.len()).sum();
+        // Join the chunks in row order: a patient whose rows straddle chunks is merged into
+        // the last chunk that kept a patient, and skipped where it continues.
         let mut out = Folded {
             walk: Walk {
-                patients: Vec::with_capacity(patients),
-                rejects: Vec::with_capacity(rejects),
+                patients: Vec::new(),
+                rejects: Vec::new(),
                 counts: RowCounts::default(),
             },
-            acc: Vec::with_capacity(patients),
-            ages: Vec::with_capacity(if with_age { patients } else { 0 }),
+            parts: Vec::with_capacity(chunks.len()),
         };
-        let (mut scored, mut excluded) = (0usize, 0usize);
+        let (mut scored, mut excluded, mut patients) = (0usize, 0usize, 0usize);
         let mut last: Option<P::Key> = None;
+        // The index in `out.parts` of the last part with a kept patient.
+        let mut target: Option<usize> = None;
         for ch in chunks {
             let ch = ch?;
             let mut skip = 0;
@@ -824,22 +855,17 @@ impl<'b> LongTable<'b> {
                     return None;
                 }
                 if f == l {
-                    // The patient continues from the previous chunk.
+                    // The patient continues from an earlier chunk.
                     skip = 1;
-                    let a = out.acc.last_mut()?;
-                    merge(a, ch.acc[0]);
+                    let t = &mut out.parts[target?];
+                    merge(t.acc.last_mut()?, ch.acc[0]);
                     if with_age {
-                        let age = out.ages.last_mut()?;
+                        let age = t.ages.last_mut()?;
                         if age.is_none() {
                             *age = ch.ages[0];
                         }
                     }
                 }
-            }
-            out.walk.patients.extend_from_slice(&ch.firsts[skip..]);
-            out.acc.extend_from_slice(&ch.acc[skip..]);
-            if with_age {
-                out.ages.extend_from_slice(&ch.ages[skip..]);
             }
             out.walk.rejects.extend_from_slice(&ch.rejects);
             scored += ch.scored;
@@ -847,13 +873,26 @@ impl<'b> LongTable<'b> {
             if ch.last_key.is_some() {
                 last = ch.last_key;
             }
+            let kept = ch.acc.len() - skip;
+            if kept > 0 {
+                target = Some(out.parts.len());
+            }
+            patients += kept;
+            out.parts.push(FoldPart {
+                batch: ch.batch,
+                offset: self.offsets[ch.batch as usize],
+                skip,
+                firsts: ch.firsts,
+                acc: ch.acc,
+                ages: ch.ages,
+            });
         }
         out.walk.counts = RowCounts {
             rows_in: self.rows,
             rows_scored: scored,
             rows_excluded: excluded,
             rows_rejected: out.walk.rejects.len(),
-            patients: out.walk.patients.len(),
+            patients,
         };
         Some(out)
     }
@@ -881,10 +920,9 @@ impl<'b> LongTable<'b> {
         let ranges = self.chunk_ranges();
         ranges
             .into_par_iter()
-            .map(|(b, start, end)| {
+            .map_init(ParseCache::<C>::new, |cache, (b, start, end)| {
                 let cols = &self.batches[b];
                 let mut values = vec![C::default(); end - start];
-                let mut cache = ParseCache::<C>::new();
                 let mut dates = Vec::new();
                 let mut marks = Vec::new();
                 let window = self.window.zip(cols.date);
@@ -1492,9 +1530,11 @@ impl<'b> FoldCodes<'b> for Utf8Codes<'b> {
 /// A small memo of `parse` for codes of one to eight bytes, keyed by the packed bytes and
 /// the length: a long table repeats a few thousand distinct codes millions of times, and a
 /// hit costs a multiply, a load and a compare instead of cleaning and looking up the code
-/// again. Open addressing with linear probing in 1,024 slots (16 KiB for `u32` values, so it
-/// stays in L1); once half full, new codes are parsed but not kept. Only successful parses
-/// are kept (rejects always go through `parse`, which names the reason).
+/// again. Open addressing with linear probing in 4,096 slots (64 KiB for `u32` values: the
+/// code lists' ~800 codes and the common codes that hit none fit at a low load); once half
+/// full, new codes are parsed but not kept. One memo serves all the chunks a worker takes
+/// (`map_init`). Only successful parses are kept (rejects always go through `parse`, which
+/// names the reason).
 struct ParseCache<C> {
     /// `(packed bytes, length, value)`; length 0 marks an empty slot.
     slots: Box<[(u64, u8, C)]>,
@@ -1502,7 +1542,7 @@ struct ParseCache<C> {
 }
 
 impl<C: Copy + Default> ParseCache<C> {
-    const BITS: u32 = 10;
+    const BITS: u32 = 12;
     const MASK: usize = (1 << Self::BITS) - 1;
 
     fn new() -> Self {
@@ -1562,18 +1602,100 @@ impl<C: Copy + Default> ParseCache<C> {
     }
 }
 
-/// The result of [`LongTable::fold_sorted`]: the walk's bookkeeping, one accumulator per
-/// patient and, with an age column, each patient's first non-null age.
+/// The result of [`LongTable::fold_sorted`]: the walk's rejects and counts (its `patients`
+/// left empty), and per chunk of rows, its patients' first rows, accumulators and, with an
+/// age column, first non-null ages. Patients are read in place, a chunk per task
+/// ([`Folded::map`], [`Folded::patient_array`]), never copied into one list.
 pub(crate) struct Folded<A> {
     pub(crate) walk: Walk,
-    pub(crate) acc: Vec<A>,
+    parts: Vec<FoldPart<A>>,
+}
+
+/// The patients of one chunk of a fold.
+struct FoldPart<A> {
+    batch: u32,
+    /// Row number of the batch's first row.
+    offset: u64,
+    /// 1 when the first patient continues an earlier chunk's last (merged there).
+    skip: usize,
+    /// Index in the batch of each patient's first row.
+    firsts: Vec<u32>,
+    acc: Vec<A>,
     /// Empty without an age column.
-    pub(crate) ages: Vec<Option<u32>>,
+    ages: Vec<Option<u32>>,
+}
+
+impl<A> crate::risk::output::RowRun for &FoldPart<A>
+where
+    A: Sync,
+{
+    fn len(&self) -> usize {
+        self.firsts.len() - self.skip
+    }
+
+    #[inline]
+    fn at(&self, k: usize) -> RowAt {
+        let index = self.firsts[self.skip + k];
+        RowAt {
+            row: self.offset + u64::from(index),
+            batch: self.batch,
+            index,
+        }
+    }
+}
+
+impl<A: Sync> Folded<A> {
+    /// The number of patients.
+    pub(crate) fn patients(&self) -> usize {
+        self.walk.counts.patients
+    }
+
+    /// `f(accumulator, first age)` of every patient, in order, computed a chunk per task.
+    pub(crate) fn map<T: Copy + Default + Send>(
+        &self,
+        f: impl Fn(&A, Option<u32>) -> T + Sync,
+    ) -> Vec<T> {
+        let mut out = vec![T::default(); self.patients()];
+        let mut slices = Vec::with_capacity(self.parts.len());
+        let mut rest = out.as_mut_slice();
+        for p in &self.parts {
+            let (run, tail) = rest.split_at_mut(p.firsts.len() - p.skip);
+            slices.push(run);
+            rest = tail;
+        }
+        slices
+            .into_par_iter()
+            .zip(self.parts.par_iter())
+            .for_each(|(run, p)| {
+                for (k, v) in run.iter_mut().enumerate() {
+                    let j = p.skip + k;
+                    *v = f(&p.acc[j], p.ages.get(j).copied().flatten());
+                }
+            });
+        out
+    }
+
+    /// Each patient's first row, in order.
+    #[cfg(test)]
+    fn patient_rows(&self) -> Vec<RowAt> {
+        use crate::risk::output::RowRun;
+        self.parts
+            .iter()
+            .flat_map(|p| (0..p.len()).map(move |k| p.at(k)))
+            .collect()
+    }
+
+    /// The `patient_id` column: each patient's id, read at its first row.
+    pub(crate) fn patient_array(&self, table: &LongTable<'_>) -> arrow_array::ArrayRef {
+        let runs: Vec<&FoldPart<A>> = self.parts.iter().collect();
+        crate::risk::output::patient_array_runs(table, &runs)
+    }
 }
 
 /// One chunk's share of a fold: its local patients in order, and the ids at both ends.
 struct FoldChunk<K, A> {
-    firsts: Vec<RowAt>,
+    batch: u32,
+    firsts: Vec<u32>,
     acc: Vec<A>,
     ages: Vec<Option<u32>>,
     rejects: Vec<Reject>,
@@ -1584,9 +1706,10 @@ struct FoldChunk<K, A> {
 }
 
 impl<K, A> FoldChunk<K, A> {
-    /// Room for `patients` patients.
-    fn with_capacity(patients: usize) -> Self {
+    /// Room for `patients` patients of batch `batch`.
+    fn with_capacity(batch: usize, patients: usize) -> Self {
         Self {
+            batch: batch as u32,
             firsts: Vec::with_capacity(patients),
             acc: Vec::with_capacity(patients),
             ages: Vec::new(),
@@ -1595,6 +1718,15 @@ impl<K, A> FoldChunk<K, A> {
             excluded: 0,
             first_key: None,
             last_key: None,
+        }
+    }
+
+    /// Close the current patient.
+    #[inline]
+    fn end_patient(&mut self, acc: A, age: Option<u32>, with_age: bool) {
+        self.acc.push(acc);
+        if with_age {
+            self.ages.push(age);
         }
     }
 
@@ -1749,8 +1881,9 @@ mod tests {
     }
 
     /// `fold_sorted` gives what `walk` gives (patients, rejects, counts, per-patient ORs and
-    /// first ages) on sorted input with every kind of reject, a window, several batches and
-    /// patients straddling chunk boundaries; and `None` on unsorted input.
+    /// first ages) on sorted input with every kind of reject, a window, several batches,
+    /// patients straddling chunk boundaries and chunks with and without bad ages; and `None`
+    /// on unsorted input.
     #[test]
     fn fold_sorted_matches_walk() {
         use arrow_array::builder::{Int64Builder, StringBuilder};
@@ -1769,7 +1902,7 @@ mod tests {
         );
         let mut days = Vec::with_capacity(n);
         let mut p = 0u64;
-        for _ in 0..n {
+        for i in 0..n {
             // Runs of 1-40 rows; a long run crosses a chunk boundary now and then.
             if next() % 9 == 0 {
                 p += 1;
@@ -1785,9 +1918,11 @@ mod tests {
                 1 => code.append_value("bad"),
                 _ => code.append_value(format!("c{}", r % 7)),
             }
-            match r % 37 {
-                0 => age.append_null(),
-                1 => age.append_value(-1),
+            // Null and negative ages in the second half only: the chunks of the first half
+            // take the clean-age path, the others check every row.
+            match (i >= n / 2, r % 37) {
+                (true, 0) => age.append_null(),
+                (true, 1) => age.append_value(-1),
                 _ => age.append_value((p % 90) as i64 + (r % 3) as i64),
             }
             days.push(if r % 41 == 0 {
@@ -1850,14 +1985,14 @@ mod tests {
                     .expect("sorted input folds");
                 assert_eq!(f.walk.counts, walk.counts);
                 assert!(f.walk.counts.is_balanced());
-                assert_eq!(f.walk.patients, walk.patients);
+                assert_eq!(f.patient_rows(), walk.patients);
                 let key = |r: &Reject| (r.at, r.field, r.reason);
                 assert_eq!(
                     f.walk.rejects.iter().map(key).collect::<Vec<_>>(),
                     walk.rejects.iter().map(key).collect::<Vec<_>>()
                 );
-                assert_eq!(f.acc, masks);
-                assert_eq!(f.ages, ages);
+                assert_eq!(f.map(|a, _| *a), masks);
+                assert_eq!(f.map(|_, age| age), ages);
                 assert!(walk.counts.rows_rejected > 0 && walk.counts.rows_scored > 0);
             }
         }
@@ -1878,6 +2013,27 @@ mod tests {
         assert!(t
             .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
             .is_none());
+    }
+
+    /// `IntCol::clean`: no null and no negative value in the range, for every integer type.
+    #[test]
+    fn int_col_clean() {
+        use arrow_array::{Int8Array, UInt64Array, UInt8Array};
+        let signed = Int64Array::from(vec![Some(3), Some(0), Some(-1), None, Some(7)]);
+        let small = Int8Array::from(vec![Some(3), Some(0), Some(-1), None, Some(7)]);
+        for a in [&signed as &dyn Array, &small] {
+            let c = IntCol::of(a).unwrap();
+            assert!(c.clean(0, 2));
+            assert!(!c.clean(0, 3), "negative");
+            assert!(!c.clean(3, 4), "null");
+            assert!(c.clean(4, 5));
+            assert!(c.clean(2, 2), "empty range");
+        }
+        let unsigned = UInt8Array::from(vec![Some(3), None, Some(255)]);
+        let c = IntCol::of(&unsigned).unwrap();
+        assert!(c.clean(0, 1) && !c.clean(0, 2) && c.clean(2, 3));
+        let big = UInt64Array::from(vec![u64::MAX, 0]);
+        assert!(IntCol::of(&big).unwrap().clean(0, 2));
     }
 
     /// `pack8` near the end of a buffer (byte by byte) equals the one-load path, and

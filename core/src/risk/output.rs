@@ -189,68 +189,116 @@ pub(crate) fn batch(
     RecordBatch::try_new(schema, arrays).map_err(arrow_err)
 }
 
+/// A run of patients' first rows, in output order: the unit that [`patient_array_runs`]
+/// copies ids for in parallel.
+pub(crate) trait RowRun: Sync {
+    /// The number of patients in the run.
+    fn len(&self) -> usize;
+    /// The first row of the run's `k`-th patient.
+    fn at(&self, k: usize) -> RowAt;
+}
+
+impl RowRun for &[RowAt] {
+    fn len(&self) -> usize {
+        <[RowAt]>::len(self)
+    }
+
+    #[inline]
+    fn at(&self, k: usize) -> RowAt {
+        self[k]
+    }
+}
+
 /// The patient ids at the given rows (null where the id is null), in the input's type.
+pub(crate) fn patient_array(table: &LongTable<'_>, rows: &[RowAt]) -> ArrayRef {
+    let runs: Vec<&[RowAt]> = rows.chunks(1 << 16).collect();
+    patient_array_runs(table, &runs)
+}
+
+/// The patient ids at the rows of `runs`, one after the other.
 ///
 /// `Utf8`, `Int32` and `Int64` ids are copied straight into the output buffers (offsets and
-/// bytes, or values) in parallel runs of rows, with a validity bitmap only when a row's id
-/// is null; other types go through the Arrow builders.
-pub(crate) fn patient_array(table: &LongTable<'_>, rows: &[RowAt]) -> ArrayRef {
-    fn strings<O: arrow_array::OffsetSizeTrait>(table: &LongTable<'_>, rows: &[RowAt]) -> ArrayRef {
-        let mut b = GenericStringBuilder::<O>::with_capacity(rows.len(), rows.len() * 12);
-        for &at in rows {
-            b.append_option(str_at(table, at));
-        }
-        Arc::new(b.finish())
-    }
-    /// The values of a primitive id column at `rows`; `get` reads one batch's column.
-    fn primitive<T: ArrowPrimitiveType>(
+/// bytes, or values), a run per task, with a validity bitmap only when a row's id is null;
+/// other types go through the Arrow builders.
+pub(crate) fn patient_array_runs<R: RowRun>(table: &LongTable<'_>, runs: &[R]) -> ArrayRef {
+    let n: usize = runs.iter().map(RowRun::len).sum();
+    let all = || runs.iter().flat_map(|r| (0..r.len()).map(move |k| r.at(k)));
+    /// The values of a primitive id column at the rows; `get` reads one batch's column.
+    fn primitive<T: ArrowPrimitiveType, R: RowRun>(
         table: &LongTable<'_>,
-        rows: &[RowAt],
+        runs: &[R],
+        n: usize,
         get: impl Fn(PatientCol<'_>) -> Option<&PrimitiveArray<T>>,
     ) -> ArrayRef {
         let cols: Vec<Option<&PrimitiveArray<T>>> =
             table.batches.iter().map(|c| get(c.patient)).collect();
-        let id = |at: &RowAt| {
+        let id = |at: RowAt| {
             let i = at.index as usize;
             cols[at.batch as usize]
                 .filter(|a| a.is_valid(i))
                 .map(|a| a.values()[i])
         };
-        let values: Vec<T::Native> = rows
-            .par_iter()
-            .map(|at| id(at).unwrap_or_default())
-            .collect();
-        let nulls = rows
-            .par_iter()
-            .any(|at| id(at).is_none())
-            .then(|| NullBuffer::new(rows.iter().map(|at| id(at).is_some()).collect()));
+        let mut values = vec![T::Native::default(); n];
+        let mut slices = Vec::with_capacity(runs.len());
+        let mut rest = values.as_mut_slice();
+        for r in runs {
+            let (run, tail) = rest.split_at_mut(r.len());
+            slices.push(run);
+            rest = tail;
+        }
+        slices
+            .into_par_iter()
+            .zip(runs.par_iter())
+            .for_each(|(out, r)| {
+                for (k, v) in out.iter_mut().enumerate() {
+                    *v = id(r.at(k)).unwrap_or_default();
+                }
+            });
+        let nulls = cols.iter().flatten().any(|a| a.null_count() > 0).then(|| {
+            runs.iter()
+                .flat_map(|r| (0..r.len()).map(move |k| id(r.at(k)).is_some()))
+                .collect::<BooleanBuffer>()
+        });
+        let nulls = nulls.map(NullBuffer::new).filter(|b| b.null_count() > 0);
         Arc::new(PrimitiveArray::<T>::new(values.into(), nulls))
     }
     match table.patient_type {
-        DataType::Int32 => primitive::<Int32Type>(table, rows, |p| match p {
+        DataType::Int32 => primitive::<Int32Type, R>(table, runs, n, |p| match p {
             PatientCol::I32(a) => Some(a),
             _ => None,
         }),
-        DataType::Int64 => primitive::<Int64Type>(table, rows, |p| match p {
+        DataType::Int64 => primitive::<Int64Type, R>(table, runs, n, |p| match p {
             PatientCol::I64(a) => Some(a),
             _ => None,
         }),
-        DataType::LargeUtf8 => strings::<i64>(table, rows),
-        DataType::Utf8View => {
-            let mut b = StringViewBuilder::with_capacity(rows.len());
-            for &at in rows {
+        DataType::LargeUtf8 => {
+            let mut b = GenericStringBuilder::<i64>::with_capacity(n, n * 12);
+            for at in all() {
                 b.append_option(str_at(table, at));
             }
             Arc::new(b.finish())
         }
-        _ => utf8_ids(table, rows).unwrap_or_else(|| strings::<i32>(table, rows)),
+        DataType::Utf8View => {
+            let mut b = StringViewBuilder::with_capacity(n);
+            for at in all() {
+                b.append_option(str_at(table, at));
+            }
+            Arc::new(b.finish())
+        }
+        _ => utf8_ids(table, runs, n).unwrap_or_else(|| {
+            let mut b = GenericStringBuilder::<i32>::with_capacity(n, n * 12);
+            for at in all() {
+                b.append_option(str_at(table, at));
+            }
+            Arc::new(b.finish())
+        }),
     }
 }
 
-/// `Utf8` ids at `rows`, bytes copied from the input's values buffers (runs of rows in
+/// `Utf8` ids at the rows of `runs`, bytes copied from the input's values buffers (runs in
 /// parallel, then joined); `None` when the output would not fit `i32` offsets (the builder
 /// then reports it).
-fn utf8_ids(table: &LongTable<'_>, rows: &[RowAt]) -> Option<ArrayRef> {
+fn utf8_ids<R: RowRun>(table: &LongTable<'_>, runs: &[R], n: usize) -> Option<ArrayRef> {
     let cols: Vec<Option<&StringArray>> = table
         .batches
         .iter()
@@ -259,21 +307,21 @@ fn utf8_ids(table: &LongTable<'_>, rows: &[RowAt]) -> Option<ArrayRef> {
             _ => None,
         })
         .collect();
-    let id = |at: &RowAt| -> Option<&[u8]> {
+    let id = |at: RowAt| -> Option<&[u8]> {
         let i = at.index as usize;
         let a = cols[at.batch as usize].filter(|a| a.is_valid(i))?;
         let o = a.value_offsets();
         Some(&a.values()[o[i] as usize..o[i + 1] as usize])
     };
     // Per run: the bytes, the end of each id in them, and whether an id was null.
-    let runs: Vec<(Vec<u8>, Vec<usize>, bool)> = rows
-        .par_chunks(1 << 16)
-        .map(|rows| {
-            let mut values = Vec::with_capacity(rows.len() * 8);
-            let mut ends = Vec::with_capacity(rows.len());
+    let parts: Vec<(Vec<u8>, Vec<usize>, bool)> = runs
+        .par_iter()
+        .map(|r| {
+            let mut values = Vec::with_capacity(r.len() * 8);
+            let mut ends = Vec::with_capacity(r.len());
             let mut null = false;
-            for at in rows {
-                match id(at) {
+            for k in 0..r.len() {
+                match id(r.at(k)) {
                     Some(b) => values.extend_from_slice(b),
                     None => null = true,
                 }
@@ -282,20 +330,26 @@ fn utf8_ids(table: &LongTable<'_>, rows: &[RowAt]) -> Option<ArrayRef> {
             (values, ends, null)
         })
         .collect();
-    let bytes: usize = runs.iter().map(|r| r.0.len()).sum();
+    let bytes: usize = parts.iter().map(|r| r.0.len()).sum();
     i32::try_from(bytes).ok()?;
-    let mut offsets = Vec::with_capacity(rows.len() + 1);
+    let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0i32);
     let mut values: Vec<u8> = Vec::with_capacity(bytes);
     let mut null = false;
-    for (v, ends, n) in runs {
+    for (v, ends, nl) in parts {
         let base = values.len();
         // Fits: every offset is at most `bytes <= i32::MAX`.
         offsets.extend(ends.iter().map(|&e| (base + e) as i32));
         values.extend_from_slice(&v);
-        null |= n;
+        null |= nl;
     }
-    let nulls = null.then(|| NullBuffer::new(rows.iter().map(|at| id(at).is_some()).collect()));
+    let nulls = null.then(|| {
+        NullBuffer::new(
+            runs.iter()
+                .flat_map(|r| (0..r.len()).map(move |k| id(r.at(k)).is_some()))
+                .collect(),
+        )
+    });
     let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
     StringArray::try_new(offsets, Buffer::from_vec(values), nulls)
         .ok()
