@@ -23,6 +23,7 @@ that the answers agree, modulo the documented peer errors (see test_risk_peers.p
 
     .venv/bin/python benches/python/bench_risk.py            # full size (10 M rows)
     .venv/bin/python benches/python/bench_risk.py --scale 0.01
+    .venv/bin/python benches/python/bench_risk.py --shuffle  # rows not sorted by patient
 """
 from __future__ import annotations
 
@@ -72,8 +73,12 @@ def code_pools() -> Tuple[List[str], List[str]]:
     return sorted(hit), miss
 
 
-def build(n_patients: int) -> Any:
-    """The seeded input as a pyarrow Table: id (int64), code (string), age (int64)."""
+def build(n_patients: int, shuffle: bool = False) -> Any:
+    """The seeded input as a pyarrow Table: id (int64), code (string), age (int64).
+
+    Sorted by patient, or with ``shuffle`` the same rows in a seeded random order (each
+    patient's rows spread over the table).
+    """
     import numpy as np
     import pyarrow as pa
 
@@ -90,7 +95,10 @@ def build(n_patients: int) -> Any:
     ids = np.repeat(np.arange(n_patients, dtype=np.int64), CODES_PER_PATIENT)
     ages = np.repeat(rng.integers(18, 100, n_patients, dtype=np.int64), CODES_PER_PATIENT)
     codes = pool.take(pa.array(idx))
-    return pa.table({"id": ids, "code": codes, "age": ages})
+    table = pa.table({"id": ids, "code": codes, "age": ages})
+    if shuffle:
+        table = table.take(pa.array(np.random.default_rng(7).permutation(n)))
+    return table
 
 
 def _status_mb(field: str) -> float:
@@ -174,7 +182,8 @@ def _scorer(score: str, impl: str, table: Any) -> Tuple[Any, int]:
     return call, size
 
 
-def run_case(score: str, impl: str, n_patients: int, out: str, repeat: int) -> Dict[str, Any]:
+def run_case(score: str, impl: str, n_patients: int, out: str, repeat: int,
+             shuffle: bool = False) -> Dict[str, Any]:
     """Run one case in this process and save (ids, scores) to `out` (.npz).
 
     Seconds: the median of `repeat` calls. Memory, from /proc/self/status: RSS before the
@@ -186,7 +195,7 @@ def run_case(score: str, impl: str, n_patients: int, out: str, repeat: int) -> D
 
     import numpy as np
 
-    table = build(n_patients)
+    table = build(n_patients, shuffle)
     rows = table.num_rows
     call, input_bytes = _scorer(score, impl, table)
     gc.collect()
@@ -267,6 +276,8 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", default=None, help="impls to run (default: all)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="timed calls per case, median reported (comorbidipy always runs once)")
+    ap.add_argument("--shuffle", action="store_true",
+                    help="rows in a seeded random order instead of sorted by patient")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -274,7 +285,7 @@ def main() -> None:
     if args.case:
         score, impl = args.case.split("/")
         repeat = 1 if impl == "comorbidipy" else args.repeat
-        print(json.dumps(run_case(score, impl, n_patients, args.out, repeat)))
+        print(json.dumps(run_case(score, impl, n_patients, args.out, repeat, args.shuffle)))
         return
 
     impls = args.only or list(IMPLS)
@@ -290,7 +301,8 @@ def main() -> None:
                 out = os.path.join(tmp, f"{score}_{impl}.npz")
                 p = subprocess.run(
                     [sys.executable, __file__, "--case", f"{score}/{impl}",
-                     "--scale", str(args.scale), "--repeat", str(args.repeat), "--out", out],
+                     "--scale", str(args.scale), "--repeat", str(args.repeat), "--out", out]
+                    + (["--shuffle"] if args.shuffle else []),
                     capture_output=True, text=True,
                 )
                 if p.returncode != 0:
@@ -314,7 +326,8 @@ def main() -> None:
 
     print(f"carecoord {carecoord.__version__}, Python {platform.python_version()}, "
           f"{platform.machine()}, {os.cpu_count()} CPUs, "
-          f"{n_patients:,} patients x {CODES_PER_PATIENT} codes; "
+          f"{n_patients:,} patients x {CODES_PER_PATIENT} codes"
+          f"{' (rows shuffled)' if args.shuffle else ''}; "
           f"load average at end {os.getloadavg()[0]:.1f}")
     print()
     print("| score | implementation | input | rows | seconds (median) | rows/s | speed-up vs carecoord "

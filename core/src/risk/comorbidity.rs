@@ -430,11 +430,17 @@ fn score_batches(
 
     let explain = opts.explain;
     let parse = |s: &str| CodeHead::parse(s).map(|h| t.index.lookup_head(h));
-    // Sorted input without explanations: one fused parallel pass.
+    // Without explanations: one fused parallel pass over sorted input, else a parallel
+    // grouped fold; explanations go through the walk.
     let folded = if explain {
         None
     } else {
-        table.fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
+        let add = |a: &mut u32, m| *a |= m;
+        Some(
+            table
+                .fold_sorted(parse, add, |a, b| *a |= b)
+                .unwrap_or_else(|| table.fold_grouped(parse, add)),
+        )
     };
     let (walk, ids, masks, ages, hits) = match folded {
         Some(f) => {

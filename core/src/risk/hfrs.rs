@@ -197,15 +197,17 @@ pub fn hfrs(batches: &[RecordBatch], opts: &ScoreOptions<'_>) -> Result<ScoreRes
 
     let explain = opts.explain;
     let parse = |s: &str| CodeHead::parse(s).map(|h| t.group(h));
-    // Sorted input without explanations: one fused parallel pass.
+    // Without explanations: one fused parallel pass over sorted input, else a parallel
+    // grouped fold; explanations go through the walk.
     let folded = if explain {
         None
     } else {
-        table.fold_sorted(
-            parse,
-            // Branch-free: group `g` sets bit `g - 1`, group 0 (no group) nothing.
-            |a: &mut u128, g: u8| *a |= u128::from(g != 0) << (g.wrapping_sub(1) & 127),
-            |a, b| *a |= b,
+        // Branch-free: group `g` sets bit `g - 1`, group 0 (no group) nothing.
+        let add = |a: &mut u128, g: u8| *a |= u128::from(g != 0) << (g.wrapping_sub(1) & 127);
+        Some(
+            table
+                .fold_sorted(parse, add, |a, b| *a |= b)
+                .unwrap_or_else(|| table.fold_grouped(parse, add)),
         )
     };
     let (walk, ids, mut groups, hits) = match folded {

@@ -1057,66 +1057,17 @@ impl<'b> LongTable<'b> {
         &self,
         key_at: &(impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync),
     ) -> Grouping {
-        // Four partitions: each sweep over the input reads about every fourth row, close to
-        // sequential, and two cores share the work. (More partitions make smaller tables but
-        // sweeps that skip more; four measured best for a million patients in ten million
-        // rows.)
-        const PART_BITS: u32 = 2;
-        let mut parts: Vec<Vec<u32>> = (0..1usize << PART_BITS)
-            .map(|_| Vec::with_capacity((self.rows >> PART_BITS) + 16))
-            .collect();
-        let mut g = 0u32;
-        for cols in &self.batches {
-            for i in 0..cols.len {
-                if let Some(k) = key_at(cols.patient, i) {
-                    parts[(k.hash64() >> (64 - PART_BITS)) as usize].push(g);
-                }
-                g += 1;
-            }
-        }
+        let parts = self.partition_rows(key_at, |_| {});
         // Per partition: the first row of each local group, and the local group of each row.
         let locals: Vec<(Vec<RowAt>, Vec<u32>)> = parts
             .par_iter()
             .map(|rows| {
-                let mut table = IdTable::with_capacity(rows.len() / 16);
-                let mut firsts: Vec<RowAt> = Vec::new();
                 let mut ids = Vec::with_capacity(rows.len());
-                let mut cursor = 0;
-                for &g in rows {
-                    let at = self.row_at(g, &mut cursor);
-                    let patient = |at: RowAt| self.batches[at.batch as usize].patient;
-                    let Some(key) = key_at(patient(at), at.index as usize) else {
-                        // Not reached: only rows with an id are partitioned.
-                        ids.push(u32::MAX);
-                        continue;
-                    };
-                    let (len, head) = key.head();
-                    let next = firsts.len() as u32;
-                    let long_eq = |l: u32| {
-                        let f = firsts[l as usize];
-                        key_at(patient(f), f.index as usize) == Some(key)
-                    };
-                    let (l, inserted) =
-                        table.find_or_insert(key.hash64(), len, head, next, long_eq);
-                    if inserted {
-                        firsts.push(at);
-                    }
-                    ids.push(l);
-                }
+                let firsts = self.group_partition(rows, key_at, |_, l, _| ids.push(l));
                 (firsts, ids)
             })
             .collect();
-        let mut order: Vec<(u64, u32, u32)> = locals
-            .iter()
-            .enumerate()
-            .flat_map(|(q, (firsts, _))| {
-                firsts
-                    .iter()
-                    .enumerate()
-                    .map(move |(l, at)| (at.row, q as u32, l as u32))
-            })
-            .collect();
-        order.sort_unstable();
+        let order = first_appearance(locals.iter().map(|(f, _)| f.as_slice()));
         let mut global: Vec<Vec<u32>> = locals.iter().map(|(f, _)| vec![0; f.len()]).collect();
         let mut patients = Vec::with_capacity(order.len());
         let mut cursor = 0;
@@ -1137,6 +1088,248 @@ impl<'b> LongTable<'b> {
             row_patient,
         }
     }
+
+    /// The row numbers of the rows with an id, split by the top bits of the id's hash
+    /// (row order kept within a partition); `null(row)` is called for each row without one.
+    fn partition_rows<K: PatientKey>(
+        &self,
+        key_at: &(impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync),
+        mut null: impl FnMut(RowAt),
+    ) -> Vec<Vec<u32>> {
+        // Four partitions: each sweep over the input reads about every fourth row, close to
+        // sequential, and two cores share the work. (More partitions make smaller tables but
+        // sweeps that skip more; four measured best for a million patients in ten million
+        // rows.)
+        const PART_BITS: u32 = 2;
+        let mut parts: Vec<Vec<u32>> = (0..1usize << PART_BITS)
+            .map(|_| Vec::with_capacity((self.rows >> PART_BITS) + 16))
+            .collect();
+        let mut g = 0u32;
+        for (b, cols) in self.batches.iter().enumerate() {
+            for i in 0..cols.len {
+                match key_at(cols.patient, i) {
+                    Some(k) => parts[(k.hash64() >> (64 - PART_BITS)) as usize].push(g),
+                    None => null(RowAt {
+                        row: u64::from(g),
+                        batch: b as u32,
+                        index: i as u32,
+                    }),
+                }
+                g += 1;
+            }
+        }
+        parts
+    }
+
+    /// Group the rows of one partition by id, with a table that compares the ids
+    /// themselves: `row(at, local group, new group)` for each row in order; returns the
+    /// first row of each local group.
+    fn group_partition<K: PatientKey>(
+        &self,
+        rows: &[u32],
+        key_at: &(impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync),
+        mut row: impl FnMut(RowAt, u32, bool),
+    ) -> Vec<RowAt> {
+        let mut table = IdTable::with_capacity(rows.len() / 16);
+        let mut firsts: Vec<RowAt> = Vec::new();
+        let mut cursor = 0;
+        let patient = |at: RowAt| self.batches[at.batch as usize].patient;
+        for &g in rows {
+            let at = self.row_at(g, &mut cursor);
+            // Only rows with an id are partitioned.
+            let Some(key) = key_at(patient(at), at.index as usize) else {
+                continue;
+            };
+            let (len, head) = key.head();
+            let next = firsts.len() as u32;
+            let long_eq = |l: u32| {
+                let f = firsts[l as usize];
+                key_at(patient(f), f.index as usize) == Some(key)
+            };
+            let (l, inserted) = table.find_or_insert(key.hash64(), len, head, next, long_eq);
+            if inserted {
+                firsts.push(at);
+            }
+            row(at, l, inserted);
+        }
+        firsts
+    }
+
+    /// [`LongTable::fold_sorted`] for input in any order: the same rows, rejects (in row
+    /// order), counts, patient numbering (order of first appearance), accumulators and first
+    /// ages as [`LongTable::walk`] with the scores' row check, but folded in parallel.
+    ///
+    /// Codes (and dates) are parsed in parallel chunks; the rows are split by their id's
+    /// hash ([`LongTable::partition_rows`]) and each partition is grouped and folded on its
+    /// own thread into its own accumulators (a partition holds all of a patient's rows, in
+    /// row order), so no patient is shared between threads; the groups are then numbered
+    /// by their first row and laid out as [`Folded`] parts.
+    pub(crate) fn fold_grouped<C: Copy + Default + Send + Sync, A: Copy + Default + Send + Sync>(
+        &self,
+        parse: impl Fn(&'b str) -> Result<C, &'static str> + Sync,
+        add: impl Fn(&mut A, C) + Sync,
+    ) -> Folded<A> {
+        let chunks = self.parse_chunks(&parse);
+        match self.patient_type {
+            DataType::Int32 | DataType::Int64 => {
+                self.fold_grouped_keyed(&chunks, &PatientCol::int_key, &add)
+            }
+            _ => self.fold_grouped_keyed(&chunks, &PatientCol::str_key, &add),
+        }
+    }
+
+    fn fold_grouped_keyed<K: PatientKey, C: Copy + Sync, A: Copy + Default + Send + Sync>(
+        &self,
+        chunks: &[Chunk<C>],
+        key_at: &(impl Fn(PatientCol<'b>, usize) -> Option<K> + Sync),
+        add: &(impl Fn(&mut A, C) + Sync),
+    ) -> Folded<A> {
+        let with_age = self.has_age();
+        // The chunk of a row: chunks run in row order, `CHUNK_ROWS` rows each within a batch.
+        let mut chunk_base = vec![0usize; self.batches.len()];
+        for (c, ch) in chunks.iter().enumerate().rev() {
+            chunk_base[ch.batch as usize] = c;
+        }
+        let chunk_of = |at: RowAt| {
+            let i = at.index as usize;
+            (
+                &chunks[chunk_base[at.batch as usize] + i / CHUNK_ROWS],
+                i % CHUNK_ROWS,
+            )
+        };
+        let mut rejects: Vec<Reject> = Vec::new();
+        let parts = self.partition_rows(key_at, |at| {
+            rejects.push(Reject {
+                at,
+                field: Field::Patient,
+                reason: "null_patient",
+            });
+        });
+        struct Local<A> {
+            firsts: Vec<RowAt>,
+            acc: Vec<A>,
+            ages: Vec<Option<u32>>,
+            rejects: Vec<Reject>,
+            scored: usize,
+            excluded: usize,
+        }
+        let locals: Vec<Local<A>> = parts
+            .par_iter()
+            .map(|rows| {
+                let (mut acc, mut ages, mut rejects) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut scored, mut excluded) = (0usize, 0usize);
+                let firsts = self.group_partition(rows, key_at, |at, l, new| {
+                    let l = l as usize;
+                    if new {
+                        acc.push(A::default());
+                        if with_age {
+                            ages.push(None);
+                        }
+                    }
+                    let mut reject = |field, reason| rejects.push(Reject { at, field, reason });
+                    if with_age {
+                        match self.age(at) {
+                            Some(a) if a < 0 => return reject(Field::Age, "negative_age"),
+                            Some(a) => {
+                                ages[l].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
+                            }
+                            None => {}
+                        }
+                    }
+                    let (chunk, k) = chunk_of(at);
+                    let mark = chunk
+                        .marks
+                        .binary_search_by_key(&(k as u32), |&(mk, _)| mk)
+                        .ok()
+                        .map(|m| chunk.marks[m].1);
+                    match mark {
+                        Some(Mark::Reject(field, reason)) => reject(field, reason),
+                        Some(Mark::Excluded) => excluded += 1,
+                        None => {
+                            scored += 1;
+                            add(&mut acc[l], chunk.values[k]);
+                        }
+                    }
+                });
+                Local {
+                    firsts,
+                    acc,
+                    ages,
+                    rejects,
+                    scored,
+                    excluded,
+                }
+            })
+            .collect();
+        let order = first_appearance(locals.iter().map(|l| l.firsts.as_slice()));
+        // Patients in order, cut into parts of one batch and at most `CHUNK_ROWS` patients.
+        let mut out = Folded {
+            walk: Walk {
+                patients: Vec::new(),
+                rejects,
+                counts: RowCounts::default(),
+            },
+            parts: Vec::new(),
+        };
+        for &(_, q, l) in &order {
+            let local = &locals[q as usize];
+            let (l, at) = (l as usize, local.firsts[l as usize]);
+            let open = out
+                .parts
+                .last()
+                .is_some_and(|p| p.batch == at.batch && p.firsts.len() < CHUNK_ROWS);
+            if !open {
+                out.parts.push(FoldPart {
+                    batch: at.batch,
+                    offset: self.offsets[at.batch as usize],
+                    skip: 0,
+                    firsts: Vec::new(),
+                    acc: Vec::new(),
+                    ages: Vec::new(),
+                });
+            }
+            let Some(part) = out.parts.last_mut() else {
+                continue;
+            };
+            part.firsts.push(at.index);
+            part.acc.push(local.acc[l]);
+            if with_age {
+                part.ages.push(local.ages[l]);
+            }
+        }
+        let (mut scored, mut excluded) = (0usize, 0usize);
+        for l in &locals {
+            out.walk.rejects.extend_from_slice(&l.rejects);
+            scored += l.scored;
+            excluded += l.excluded;
+        }
+        // One reject per row at most: row order is the walk's order.
+        out.walk.rejects.sort_unstable_by_key(|r| r.at.row);
+        out.walk.counts = RowCounts {
+            rows_in: self.rows,
+            rows_scored: scored,
+            rows_excluded: excluded,
+            rows_rejected: out.walk.rejects.len(),
+            patients: order.len(),
+        };
+        out
+    }
+}
+
+/// `(first row, partition, local group)` of every group of every partition, sorted by first
+/// row: the patients in order of first appearance.
+fn first_appearance<'f>(firsts: impl Iterator<Item = &'f [RowAt]>) -> Vec<(u64, u32, u32)> {
+    let mut order: Vec<(u64, u32, u32)> = firsts
+        .enumerate()
+        .flat_map(|(q, firsts)| {
+            firsts
+                .iter()
+                .enumerate()
+                .map(move |(l, at)| (at.row, q as u32, l as u32))
+        })
+        .collect();
+    order.sort_unstable();
+    order
 }
 
 /// Patients in order of first appearance and the patient number of every row.
@@ -1880,12 +2073,40 @@ mod tests {
         assert_eq!(t.field_name(Field::Date), "d");
     }
 
-    /// `fold_sorted` gives what `walk` gives (patients, rejects, counts, per-patient ORs and
-    /// first ages) on sorted input with every kind of reject, a window, several batches,
-    /// patients straddling chunk boundaries and chunks with and without bad ages; and `None`
-    /// on unsorted input.
+    /// `fold_sorted` and `fold_grouped` give what `walk` gives (patients, rejects, counts,
+    /// per-patient ORs and first ages) on sorted input with every kind of reject, a window,
+    /// several batches, patients straddling chunk boundaries and chunks with and without bad
+    /// ages; on the same rows with each row's patient drawn at random, `fold_sorted` gives
+    /// `None` and `fold_grouped` what `walk` gives.
     #[test]
     fn fold_sorted_matches_walk() {
+        for shuffled in [false, true] {
+            folds_match_walk(shuffled);
+        }
+        // A run out of order, far from the first chunk: no sorted fold.
+        let n = 3 * CHUNK_ROWS + 1234;
+        let ids = Int64Array::from_iter_values((0..n as i64).map(|i| {
+            if i == n as i64 - 5 {
+                0
+            } else {
+                i / 4
+            }
+        }));
+        let b = batch(vec![
+            ("patient_id", Arc::new(ids) as ArrayRef),
+            ("code", Arc::new(StringArray::from(vec!["c1"; n]))),
+        ]);
+        let batches = [b];
+        let t = LongTable::new(&batches, &LongInput::default(), None).unwrap();
+        let parse = |_: &str| Ok(1u32);
+        assert!(t
+            .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
+            .is_none());
+    }
+
+    /// The body of [`fold_sorted_matches_walk`]: `fold_sorted` (sorted input only) and
+    /// `fold_grouped` against `walk`.
+    fn folds_match_walk(shuffled: bool) {
         use arrow_array::builder::{Int64Builder, StringBuilder};
         let n = 3 * CHUNK_ROWS + 1234;
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -1903,10 +2124,12 @@ mod tests {
         let mut days = Vec::with_capacity(n);
         let mut p = 0u64;
         for i in 0..n {
-            // Runs of 1-40 rows; a long run crosses a chunk boundary now and then.
+            // Runs of 1-40 rows; a long run crosses a chunk boundary now and then. Shuffled:
+            // each row's patient drawn from as many patients, rows spread over the table.
             if next() % 9 == 0 {
                 p += 1;
             }
+            let p = if shuffled { next() % (n as u64 / 9) } else { p };
             let r = next();
             if r % 101 == 0 {
                 pid.append_null();
@@ -1980,39 +2203,27 @@ mod tests {
                 });
                 masks.resize(walk.patients.len(), 0);
                 ages.resize(walk.patients.len(), None);
-                let f = t
-                    .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
-                    .expect("sorted input folds");
-                assert_eq!(f.walk.counts, walk.counts);
-                assert!(f.walk.counts.is_balanced());
-                assert_eq!(f.patient_rows(), walk.patients);
-                let key = |r: &Reject| (r.at, r.field, r.reason);
-                assert_eq!(
-                    f.walk.rejects.iter().map(key).collect::<Vec<_>>(),
-                    walk.rejects.iter().map(key).collect::<Vec<_>>()
-                );
-                assert_eq!(f.map(|a, _| *a), masks);
-                assert_eq!(f.map(|_, age| age), ages);
+                let add = |a: &mut u32, m| *a |= m;
+                let sorted = t.fold_sorted(parse, add, |a, b| *a |= b);
+                assert_eq!(sorted.is_none(), shuffled);
+                for f in [sorted, Some(t.fold_grouped(parse, add))]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert_eq!(f.walk.counts, walk.counts);
+                    assert!(f.walk.counts.is_balanced());
+                    assert_eq!(f.patient_rows(), walk.patients);
+                    let key = |r: &Reject| (r.at, r.field, r.reason);
+                    assert_eq!(
+                        f.walk.rejects.iter().map(key).collect::<Vec<_>>(),
+                        walk.rejects.iter().map(key).collect::<Vec<_>>()
+                    );
+                    assert_eq!(f.map(|a, _| *a), masks);
+                    assert_eq!(f.map(|_, age| age), ages);
+                }
                 assert!(walk.counts.rows_rejected > 0 && walk.counts.rows_scored > 0);
             }
         }
-        // A run out of order, far from the first chunk: no fold.
-        let ids = Int64Array::from_iter_values((0..n as i64).map(|i| {
-            if i == n as i64 - 5 {
-                0
-            } else {
-                i / 4
-            }
-        }));
-        let b = batch(vec![
-            ("patient_id", Arc::new(ids) as ArrayRef),
-            ("code", Arc::new(StringArray::from(vec!["c1"; n]))),
-        ]);
-        let batches = [b];
-        let t = LongTable::new(&batches, &LongInput::default(), None).unwrap();
-        assert!(t
-            .fold_sorted(parse, |a: &mut u32, m| *a |= m, |a, b| *a |= b)
-            .is_none());
     }
 
     /// `IntCol::clean`: no null and no negative value in the range, for every integer type.
