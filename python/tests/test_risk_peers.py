@@ -179,6 +179,36 @@ def test_pycomorb_elixhauser_van_walraven(data: pa.Table) -> None:
     assert min(mine.values()) < 0  # negative totals are in the data, and both keep them
 
 
+@pytest.mark.parametrize("ids", ["int64", "short_utf8", "long_utf8"])
+def test_pycomorb_on_shuffled_rows(data: pa.Table, ids: str) -> None:
+    """Rows in a seeded random order (the grouped folds): the same scores as pycomorb for
+    every patient, with integer ids and with string ids short enough to be scattered as
+    words and too long for that, and patients listed in order of first appearance."""
+    import numpy as np
+    import pycomorb
+
+    t = data.take(pa.array(np.random.default_rng(11).permutation(data.num_rows)))
+    if ids != "int64":
+        fmt = "P%07d" if ids == "short_utf8" else "pseudonymised-%07d"
+        as_text = pa.array([fmt % i for i in t.column("id").to_pylist()])
+        t = t.set_column(0, "id", as_text)
+    first_seen = list(dict.fromkeys(t.column("id").to_pylist()))
+    frame = pycomorb.pl.from_arrow(t)
+    cases = [
+        (risk.charlson, {"age": "age"}, pycomorb.CharlsonComorbidityIndex(frame, weights="charlson"),
+         "Charlson Age-Comorbidity Score"),
+        (risk.elixhauser, {}, pycomorb.ElixhauserComorbidityIndex(frame, weights="van_walraven"),
+         "Elixhauser Comorbidity Index"),
+        (risk.hfrs, {}, pycomorb.HospitalFrailtyRiskScore(frame), "HFRS Score"),
+    ]
+    for fn, kw, got, col in cases:
+        s = fn(t, patient="id", **kw)
+        assert s.column("patient_id").to_pylist() == first_seen
+        mine = dict(zip(s.column("patient_id").to_pylist(), s.column("score").to_pylist()))
+        df = got.to_pandas()
+        assert mine == dict(zip(df["id"], df[col])), fn.__name__
+
+
 def test_pycomorb_hfrs(data: pa.Table) -> None:
     import pycomorb
 

@@ -11,8 +11,10 @@
 //! compact per-row values; rows are then walked once in order. Input sorted by patient is the
 //! fast path (a new run of ids is a new patient, nothing is hashed). Otherwise the ids are
 //! grouped once for the whole input by hash partitioning, with tables that compare the
-//! borrowed ids exactly; see `LongTable::group_rows`. Results never depend on the number of
-//! threads.
+//! borrowed ids exactly; see `LongTable::group_rows`. The scores, which need no per-row
+//! output, skip the walk: `LongTable::fold_sorted` parses and folds sorted input in one
+//! parallel pass, and `LongTable::fold_grouped` (the `scatter` module for most id types)
+//! folds input in any order. Results never depend on the number of threads.
 //!
 //! Reject precedence, first match wins, one reject per row: `null_patient`; the caller's row
 //! check (for the scores here: `negative_age`); `null_code`; the code parser's reason (e.g.
@@ -36,6 +38,8 @@ use rayon::prelude::*;
 
 use super::output::RowCounts;
 use super::RiskError;
+
+mod scatter;
 
 /// Names of the input columns of a long-format table.
 ///
@@ -662,27 +666,9 @@ impl<'b> LongTable<'b> {
         // Every batch has the patient type of batch 0 (checked in `new`), so the `?`s below
         // do not fail.
         match self.patient_type {
-            DataType::Int32 => {
-                let keys = self.per_batch(|c| match c.patient {
-                    PatientCol::I32(a) => Some(PrimKeys::of(a)),
-                    _ => None,
-                });
-                self.fold_codes(&keys?, parse, add, merge)
-            }
-            DataType::Int64 => {
-                let keys = self.per_batch(|c| match c.patient {
-                    PatientCol::I64(a) => Some(PrimKeys::of(a)),
-                    _ => None,
-                });
-                self.fold_codes(&keys?, parse, add, merge)
-            }
-            DataType::Utf8 => {
-                let keys = self.per_batch(|c| match c.patient {
-                    PatientCol::Str(StrCol::Utf8(a)) => Some(Utf8Keys::of(a)),
-                    _ => None,
-                });
-                self.fold_codes(&keys?, parse, add, merge)
-            }
+            DataType::Int32 => self.fold_codes(&self.int32_keys()?, parse, add, merge),
+            DataType::Int64 => self.fold_codes(&self.int64_keys()?, parse, add, merge),
+            DataType::Utf8 => self.fold_codes(&self.utf8_keys()?, parse, add, merge),
             _ => {
                 let keys: Vec<PatientCol<'b>> = self.batches.iter().map(|c| c.patient).collect();
                 self.fold_codes(&keys, parse, add, merge)
@@ -695,6 +681,38 @@ impl<'b> LongTable<'b> {
         self.batches.iter().map(f).collect()
     }
 
+    /// The `Int32` id columns read from their buffers.
+    fn int32_keys(&self) -> Option<Vec<PrimKeys<'b, i32>>> {
+        self.per_batch(|c| match c.patient {
+            PatientCol::I32(a) => Some(PrimKeys::of(a)),
+            _ => None,
+        })
+    }
+
+    /// The `Int64` id columns read from their buffers.
+    fn int64_keys(&self) -> Option<Vec<PrimKeys<'b, i64>>> {
+        self.per_batch(|c| match c.patient {
+            PatientCol::I64(a) => Some(PrimKeys::of(a)),
+            _ => None,
+        })
+    }
+
+    /// The `Utf8` id columns read from their buffers.
+    fn utf8_keys(&self) -> Option<Vec<Utf8Keys<'b>>> {
+        self.per_batch(|c| match c.patient {
+            PatientCol::Str(StrCol::Utf8(a)) => Some(Utf8Keys::of(a)),
+            _ => None,
+        })
+    }
+
+    /// The `Utf8` code columns read from their buffers, `None` for other string types.
+    fn utf8_codes(&self) -> Option<Vec<Utf8Codes<'b>>> {
+        self.per_batch(|c| match c.code {
+            StrCol::Utf8(a) => Some(Utf8Codes::of(a)),
+            _ => None,
+        })
+    }
+
     /// [`LongTable::fold_sorted`] with the patient column resolved: resolve the code column.
     fn fold_codes<P: FoldKeys<'b>, C: Copy + Default, A: Copy + Default + Send>(
         &self,
@@ -703,11 +721,7 @@ impl<'b> LongTable<'b> {
         add: &(impl Fn(&mut A, C) + Sync),
         merge: impl Fn(&mut A, A),
     ) -> Option<Folded<A>> {
-        let utf8 = self.per_batch(|c| match c.code {
-            StrCol::Utf8(a) => Some(Utf8Codes::of(a)),
-            _ => None,
-        });
-        match utf8 {
+        match self.utf8_codes() {
             Some(codes) => self.fold_keyed(keys, &codes, parse, add, merge),
             None => {
                 let codes: Vec<StrCol<'b>> = self.batches.iter().map(|c| c.code).collect();
@@ -794,36 +808,14 @@ impl<'b> LongTable<'b> {
                             age.get_or_insert(age_of(a));
                         }
                     }
-                    let Some((packed, len)) = codes.code(i) else {
-                        ch.reject(at(i), Field::Code, "null_code");
-                        continue;
-                    };
-                    let value = match cache.get(packed, len, || codes.text(i), parse) {
-                        Ok(v) => v,
-                        Err(reason) => {
-                            ch.reject(at(i), Field::Code, reason);
-                            continue;
+                    match row_code(cache, codes, window, i, parse) {
+                        RowCode::Value(value) => {
+                            ch.scored += 1;
+                            add(&mut acc, value);
                         }
-                    };
-                    if let Some(((lo, hi), dc)) = window {
-                        match dc.days(i) {
-                            Ok(Some(d)) if d < lo || d > hi => {
-                                ch.excluded += 1;
-                                continue;
-                            }
-                            Ok(Some(_)) => {}
-                            Ok(None) => {
-                                ch.reject(at(i), Field::Date, "null_date");
-                                continue;
-                            }
-                            Err(reason) => {
-                                ch.reject(at(i), Field::Date, reason);
-                                continue;
-                            }
-                        }
+                        RowCode::Excluded => ch.excluded += 1,
+                        RowCode::Reject(field, reason) => ch.reject(at(i), field, reason),
                     }
-                    ch.scored += 1;
-                    add(&mut acc, value);
                 }
                 if prev.is_some() {
                     ch.end_patient(acc, age, with_age);
@@ -1159,12 +1151,26 @@ impl<'b> LongTable<'b> {
     /// order), counts, patient numbering (order of first appearance), accumulators and first
     /// ages as [`LongTable::walk`] with the scores' row check, but folded in parallel.
     ///
-    /// Codes (and dates) are parsed in parallel chunks; the rows are split by their id's
-    /// hash ([`LongTable::partition_rows`]) and each partition is grouped and folded on its
-    /// own thread into its own accumulators (a partition holds all of a patient's rows, in
-    /// row order), so no patient is shared between threads; the groups are then numbered
-    /// by their first row and laid out as [`Folded`] parts.
+    /// Ids that fit a fixed-width word (`Int32`, `Int64`, `Utf8` of up to 15 bytes) take
+    /// [`LongTable::fold_scattered`]: rows copied once, with their parsed values, into 256
+    /// cache-sized partitions. Other ids take [`LongTable::fold_grouped_by_rows`]. Either
+    /// way a partition holds all of a patient's rows, in row order, and is folded on its own
+    /// thread, so no patient is shared between threads.
     pub(crate) fn fold_grouped<C: Copy + Default + Send + Sync, A: Copy + Default + Send + Sync>(
+        &self,
+        parse: impl Fn(&'b str) -> Result<C, &'static str> + Sync,
+        add: impl Fn(&mut A, C) + Sync,
+    ) -> Folded<A> {
+        self.fold_scattered(&parse, &add)
+            .unwrap_or_else(|| self.fold_grouped_by_rows(parse, add))
+    }
+
+    /// [`LongTable::fold_grouped`] for any ids: codes (and dates) are parsed in parallel
+    /// chunks; the row numbers are split by their id's hash ([`LongTable::partition_rows`])
+    /// into four partitions, each grouped with a table that compares the ids themselves and
+    /// folded into its own accumulators; the groups are then numbered by their first row and
+    /// laid out as [`Folded`] parts.
+    fn fold_grouped_by_rows<C: Copy + Default + Send + Sync, A: Copy + Default + Send + Sync>(
         &self,
         parse: impl Fn(&'b str) -> Result<C, &'static str> + Sync,
         add: impl Fn(&mut A, C) + Sync,
@@ -1929,6 +1935,43 @@ impl<K, A> FoldChunk<K, A> {
     }
 }
 
+/// What a row's code (and date, with a window) give once its patient and age passed.
+enum RowCode<C> {
+    Value(C),
+    /// Dated outside the window.
+    Excluded,
+    Reject(Field, &'static str),
+}
+
+/// The code of row `i` parsed through the memo, then the window applied, in the reject
+/// precedence of the module docs: `null_code`, the parser's reason, `null_date`, the date's
+/// reason.
+#[inline(always)]
+fn row_code<'b, S: FoldCodes<'b>, C: Copy + Default>(
+    cache: &mut ParseCache<C>,
+    codes: &S,
+    window: Option<((i32, i32), DateCol<'b>)>,
+    i: usize,
+    parse: &impl Fn(&'b str) -> Result<C, &'static str>,
+) -> RowCode<C> {
+    let Some((packed, len)) = codes.code(i) else {
+        return RowCode::Reject(Field::Code, "null_code");
+    };
+    let value = match cache.get(packed, len, || codes.text(i), parse) {
+        Ok(v) => v,
+        Err(reason) => return RowCode::Reject(Field::Code, reason),
+    };
+    if let Some(((lo, hi), dc)) = window {
+        match dc.days(i) {
+            Ok(Some(d)) if d < lo || d > hi => return RowCode::Excluded,
+            Ok(Some(_)) => {}
+            Ok(None) => return RowCode::Reject(Field::Date, "null_date"),
+            Err(reason) => return RowCode::Reject(Field::Date, reason),
+        }
+    }
+    RowCode::Value(value)
+}
+
 /// Rows per parallel parsing chunk.
 const CHUNK_ROWS: usize = 1 << 16;
 
@@ -2081,7 +2124,9 @@ mod tests {
     #[test]
     fn fold_sorted_matches_walk() {
         for shuffled in [false, true] {
-            folds_match_walk(shuffled);
+            for ids in [Ids::Short, Ids::Int, Ids::SomeLong] {
+                folds_match_walk(shuffled, ids);
+            }
         }
         // A run out of order, far from the first chunk: no sorted fold.
         let n = 3 * CHUNK_ROWS + 1234;
@@ -2104,9 +2149,21 @@ mod tests {
             .is_none());
     }
 
+    /// The patient ids of [`folds_match_walk`].
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ids {
+        /// `Utf8` of 9 bytes: scattered as words.
+        Short,
+        /// `Int64`: scattered as words.
+        Int,
+        /// `Utf8`, one patient in 97 with an id of 22 bytes: the scatter gives up where it
+        /// meets one and the row-number partitions fold instead.
+        SomeLong,
+    }
+
     /// The body of [`fold_sorted_matches_walk`]: `fold_sorted` (sorted input only) and
-    /// `fold_grouped` against `walk`.
-    fn folds_match_walk(shuffled: bool) {
+    /// `fold_grouped` (both its ways) against `walk`.
+    fn folds_match_walk(shuffled: bool, ids: Ids) {
         use arrow_array::builder::{Int64Builder, StringBuilder};
         let n = 3 * CHUNK_ROWS + 1234;
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -2116,8 +2173,9 @@ mod tests {
             x ^= x << 17;
             x
         };
-        let (mut pid, mut code, mut age) = (
+        let (mut pid, mut int_pid, mut code, mut age) = (
             StringBuilder::new(),
+            Int64Builder::new(),
             StringBuilder::new(),
             Int64Builder::new(),
         );
@@ -2131,10 +2189,14 @@ mod tests {
             }
             let p = if shuffled { next() % (n as u64 / 9) } else { p };
             let r = next();
-            if r % 101 == 0 {
-                pid.append_null();
-            } else {
-                pid.append_value(format!("p{p:08}"));
+            match (r % 101 == 0, ids) {
+                (true, Ids::Int) => int_pid.append_null(),
+                (true, _) => pid.append_null(),
+                (false, Ids::Int) => int_pid.append_value(p as i64 * 1_000_003 - 7),
+                (false, Ids::SomeLong) if p % 97 == 0 => {
+                    pid.append_value(format!("p{p:08}-pseudonymised"));
+                }
+                (false, _) => pid.append_value(format!("p{p:08}")),
             }
             match r % 53 {
                 0 => code.append_null(),
@@ -2154,8 +2216,12 @@ mod tests {
                 Some((r % 30) as i32)
             });
         }
+        let pid: ArrayRef = match ids {
+            Ids::Int => Arc::new(int_pid.finish()),
+            _ => Arc::new(pid.finish()),
+        };
         let b = batch(vec![
-            ("patient_id", Arc::new(pid.finish()) as ArrayRef),
+            ("patient_id", pid),
             ("code", Arc::new(code.finish())),
             ("age", Arc::new(age.finish())),
             ("d", Arc::new(Date32Array::from(days))),
@@ -2206,7 +2272,11 @@ mod tests {
                 let add = |a: &mut u32, m| *a |= m;
                 let sorted = t.fold_sorted(parse, add, |a, b| *a |= b);
                 assert_eq!(sorted.is_none(), shuffled);
-                for f in [sorted, Some(t.fold_grouped(parse, add))]
+                let scattered = t.fold_scattered(&parse, &add);
+                assert_eq!(scattered.is_none(), ids == Ids::SomeLong);
+                let by_rows = t.fold_grouped_by_rows(parse, add);
+                let grouped = t.fold_grouped(parse, add);
+                for f in [sorted, scattered, Some(by_rows), Some(grouped)]
                     .into_iter()
                     .flatten()
                 {
