@@ -975,6 +975,38 @@ enum carecoord_result carecoord_caseload_load_arrow(struct carecoord_caseload *c
 // write.
 enum carecoord_result carecoord_caseload_query_json(const struct carecoord_caseload *caseload, const char *query_json, size_t query_len, char **out);
 
+// The chasing list with MDT actions merged in (core `Caseload::chase_list`): the caseload's
+// open tasks due before `today` and the open actions due before `today` of the `n_logs`
+// action logs at `logs`, grouped by owner (owners with the most overdue item first), most
+// overdue first within an owner, tasks before MDT actions on a tie. The `chase_list` query
+// of [`carecoord_caseload_query_json`] gives the same rows without the logs.
+//
+// `*out` receives the rows as a JSON array of objects (`owner`, `source` = `task` or `mdt`,
+// `id`, `patient`, `kind`, `due`, `days_overdue`, `chases`, `last_chased_at`).
+//
+// Errors: `NULL_ARGUMENT` (`caseload`, `out`, `logs` with `n_logs > 0`, or `logs[i]`,
+// named), `INVALID_ARGUMENT` (`today` not a date). Ownership: `*out` is freed with
+// `carecoord_string_free`; the logs stay the caller's. Thread safety: reads the caseload
+// and the logs.
+//
+// # Safety
+//
+// `caseload` a live handle; `logs` NULL (with `n_logs` 0) or valid for `n_logs` reads of
+// live action-log handles; `out` valid for a write.
+enum carecoord_result carecoord_caseload_chase_list_json(const struct carecoord_caseload *caseload, struct carecoord_date today, const struct carecoord_action_log *const *logs, size_t n_logs, char **out);
+
+// [`carecoord_caseload_chase_list_json`] as an Arrow struct array (one record batch) with
+// the `chase_list` query's schema (as [`carecoord_caseload_query_arrow`] gives it).
+//
+// Errors: as [`carecoord_caseload_chase_list_json`]. Ownership: the caller owns
+// `*out_array` and `*out_schema` and calls their `release` callbacks; they are written only
+// on success.
+//
+// # Safety
+//
+// As [`carecoord_caseload_chase_list_json`]; the out-pointers valid for writes.
+enum carecoord_result carecoord_caseload_chase_list_arrow(const struct carecoord_caseload *caseload, struct carecoord_date today, const struct carecoord_action_log *const *logs, size_t n_logs, struct ArrowArray *out_array, struct ArrowSchema *out_schema);
+
 // Run a query given as JSON (as [`carecoord_caseload_query_json`]) and export its rows as
 // an Arrow struct array (one record batch) with the query's fixed schema, also when empty:
 // ids and codes `utf8`, instants `timestamp[ms, UTC]`, dates `date32`, counts `uint32`.

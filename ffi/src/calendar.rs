@@ -153,7 +153,8 @@ fn disambiguation_arg(value: u32) -> Result<Disambiguation, FfiError> {
     }
 }
 
-fn date_arg(date: carecoord_date, what: &str) -> Result<NaiveDate, FfiError> {
+/// A C date as a calendar date (`INVALID_ARGUMENT` if it does not exist).
+pub(crate) fn date_arg(date: carecoord_date, what: &str) -> Result<NaiveDate, FfiError> {
     NaiveDate::from_ymd_opt(date.year, date.month, date.day)
         .ok_or_else(|| invalid(format!("argument `{what}` is not a valid date")))
 }

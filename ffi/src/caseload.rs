@@ -27,12 +27,15 @@
 use std::ffi::c_char;
 
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
-use carecoord::caseload::{BulkOptions, Session};
+use carecoord::caseload::{BulkOptions, Rows, Session};
+use carecoord::schedule::ActionLog;
 use chrono::{DateTime, Utc};
 
 use crate::boundary::{ffi_boundary, ffi_boundary_or};
+use crate::calendar::{carecoord_date, date_arg};
 use crate::error::{carecoord_result, FfiError};
 use crate::risk::{export_local, import_batch};
+use crate::schedule::{carecoord_action_log, log_arg};
 use crate::text::{out_arg, owned_string_out, required_str_arg};
 
 /// A caseload: in memory, replayed from a journal, or kept durably in one. Opaque.
@@ -363,6 +366,106 @@ pub unsafe extern "C" fn carecoord_caseload_query_json(
         // SAFETY: checked non-null; the caller promises it is valid for a write.
         unsafe { owned_string_out(out, rows.to_json()) }
     })
+}
+
+/// The chasing list with MDT actions merged in (core `Caseload::chase_list`): the caseload's
+/// open tasks due before `today` and the open actions due before `today` of the `n_logs`
+/// action logs at `logs`, grouped by owner (owners with the most overdue item first), most
+/// overdue first within an owner, tasks before MDT actions on a tie. The `chase_list` query
+/// of [`carecoord_caseload_query_json`] gives the same rows without the logs.
+///
+/// `*out` receives the rows as a JSON array of objects (`owner`, `source` = `task` or `mdt`,
+/// `id`, `patient`, `kind`, `due`, `days_overdue`, `chases`, `last_chased_at`).
+///
+/// Errors: `NULL_ARGUMENT` (`caseload`, `out`, `logs` with `n_logs > 0`, or `logs[i]`,
+/// named), `INVALID_ARGUMENT` (`today` not a date). Ownership: `*out` is freed with
+/// `carecoord_string_free`; the logs stay the caller's. Thread safety: reads the caseload
+/// and the logs.
+///
+/// # Safety
+///
+/// `caseload` a live handle; `logs` NULL (with `n_logs` 0) or valid for `n_logs` reads of
+/// live action-log handles; `out` valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn carecoord_caseload_chase_list_json(
+    caseload: *const carecoord_caseload,
+    today: carecoord_date,
+    logs: *const *const carecoord_action_log,
+    n_logs: usize,
+    out: *mut *mut c_char,
+) -> carecoord_result {
+    ffi_boundary("carecoord_caseload_chase_list_json", || {
+        let out = out_arg(out, "out")?;
+        // SAFETY: forwarded caller promises.
+        let rows = unsafe { chase_rows(caseload, today, logs, n_logs)? };
+        // SAFETY: checked non-null; the caller promises it is valid for a write.
+        unsafe { owned_string_out(out, rows.to_json()) }
+    })
+}
+
+/// [`carecoord_caseload_chase_list_json`] as an Arrow struct array (one record batch) with
+/// the `chase_list` query's schema (as [`carecoord_caseload_query_arrow`] gives it).
+///
+/// Errors: as [`carecoord_caseload_chase_list_json`]. Ownership: the caller owns
+/// `*out_array` and `*out_schema` and calls their `release` callbacks; they are written only
+/// on success.
+///
+/// # Safety
+///
+/// As [`carecoord_caseload_chase_list_json`]; the out-pointers valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn carecoord_caseload_chase_list_arrow(
+    caseload: *const carecoord_caseload,
+    today: carecoord_date,
+    logs: *const *const carecoord_action_log,
+    n_logs: usize,
+    out_array: *mut FFI_ArrowArray,
+    out_schema: *mut FFI_ArrowSchema,
+) -> carecoord_result {
+    ffi_boundary("carecoord_caseload_chase_list_arrow", || {
+        let out_array = out_arg(out_array, "out_array")?;
+        let out_schema = out_arg(out_schema, "out_schema")?;
+        // SAFETY: forwarded caller promises.
+        let batch = unsafe { chase_rows(caseload, today, logs, n_logs)? }.to_record_batch()?;
+        let (a, sch) = export_local(batch)?;
+        // SAFETY: both checked non-null; the caller promises they are valid for writes.
+        unsafe {
+            std::ptr::write(out_array, a);
+            std::ptr::write(out_schema, sch);
+        }
+        Ok(())
+    })
+}
+
+/// The rows of the two chase-list entry points.
+///
+/// # Safety
+///
+/// As [`carecoord_caseload_chase_list_json`].
+unsafe fn chase_rows(
+    caseload: *const carecoord_caseload,
+    today: carecoord_date,
+    logs: *const *const carecoord_action_log,
+    n_logs: usize,
+) -> Result<Rows, FfiError> {
+    // SAFETY: forwarded caller promises.
+    let s = unsafe { caseload_arg(caseload)? };
+    let today = date_arg(today, "today")?;
+    let handles: &[*const carecoord_action_log] = match (logs.is_null(), n_logs) {
+        (_, 0) => &[],
+        (true, _) => return Err(FfiError::null("logs")),
+        // SAFETY: non-null; the caller promises `n_logs` readable handles.
+        (false, n) => unsafe { std::slice::from_raw_parts(logs, n) },
+    };
+    let mut mdt: Vec<&ActionLog> = Vec::with_capacity(handles.len());
+    for (i, &h) in handles.iter().enumerate() {
+        if h.is_null() {
+            return Err(FfiError::null(&format!("logs[{i}]")));
+        }
+        // SAFETY: non-null, and the caller promises a live handle.
+        mdt.push(unsafe { log_arg(h)? });
+    }
+    Ok(Rows::Chase(s.caseload().chase_list(today, &mdt)))
 }
 
 /// Run a query given as JSON (as [`carecoord_caseload_query_json`]) and export its rows as

@@ -52,7 +52,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::boundary::{ffi_boundary, ffi_boundary_or};
-use crate::calendar::carecoord_date;
+use crate::calendar::{carecoord_date, date_arg};
 use crate::error::{carecoord_result, FfiError};
 #[cfg(doc)] // named by the doc links of this module
 use crate::text::carecoord_string_free;
@@ -1435,7 +1435,9 @@ unsafe fn diary_arg<'a>(diary: *const carecoord_diary) -> Result<&'a Diary, FfiE
 /// # Safety
 ///
 /// `log` must be NULL or a live handle, not changed or freed during `'a`.
-unsafe fn log_arg<'a>(log: *const carecoord_action_log) -> Result<&'a ActionLog, FfiError> {
+pub(crate) unsafe fn log_arg<'a>(
+    log: *const carecoord_action_log,
+) -> Result<&'a ActionLog, FfiError> {
     if log.is_null() {
         return Err(FfiError::null("log"));
     }
@@ -1454,16 +1456,6 @@ unsafe fn log_mut_arg<'a>(log: *mut carecoord_action_log) -> Result<&'a mut Acti
     }
     // SAFETY: non-null, and the caller promises a live handle no one else is using.
     Ok(unsafe { &mut (*log).log })
-}
-
-/// A C date as a calendar date (`INVALID_ARGUMENT` if it does not exist).
-fn date_arg(date: carecoord_date, what: &str) -> Result<NaiveDate, FfiError> {
-    NaiveDate::from_ymd_opt(date.year, date.month, date.day).ok_or_else(|| {
-        FfiError::new(
-            carecoord_result::CARECOORD_RESULT_INVALID_ARGUMENT,
-            format!("argument `{what}` is not a valid date"),
-        )
-    })
 }
 
 fn no_meeting() -> ScheduleError {

@@ -15,13 +15,15 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Field};
-use carecoord::caseload::{BulkOptions, BulkReport, Session};
-use chrono::{DateTime, Utc};
+use carecoord::caseload::{BulkOptions, BulkReport, Rows, Session};
+use carecoord::schedule::ActionLog;
+use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
 use crate::boundary::enter_core;
 use crate::errors::BindingError;
+use crate::schedule::PyActionLog;
 
 /// A record batch as a one-chunk `pyarrow.Table` (C Stream interface, no copy).
 fn table_to_pyarrow(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> {
@@ -166,6 +168,23 @@ impl PyCaseload {
     fn run_json<'py>(&self, py: Python<'py>, query_json: String) -> PyResult<Bound<'py, PyAny>> {
         let batch = enter_core(py, || {
             let rows = self.read()?.run_json(&query_json)?;
+            rows.to_record_batch().map_err(BindingError::from)
+        })?;
+        table_to_pyarrow(py, batch)
+    }
+
+    /// The chasing list on `today` with the overdue actions of the given MDT action logs
+    /// merged in (core `Caseload::chase_list`), as a `pyarrow.Table` with the `chase_list`
+    /// query's schema.
+    fn chase_list<'py>(
+        &self,
+        py: Python<'py>,
+        today: NaiveDate,
+        logs: Vec<PyRef<'py, PyActionLog>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mdt: Vec<&ActionLog> = logs.iter().map(|l| &l.log).collect();
+        let batch = enter_core(py, || {
+            let rows = Rows::Chase(self.read()?.caseload().chase_list(today, &mdt));
             rows.to_record_batch().map_err(BindingError::from)
         })?;
         table_to_pyarrow(py, batch)

@@ -711,8 +711,8 @@ fn overdue_table<'py>(
 /// Actions carried across meetings (core `ActionLog`). Changed in place: a method that
 /// changes the log holds it exclusively while the GIL is released.
 #[pyclass(name = "ActionLog", module = "carecoord._native")]
-struct PyActionLog {
-    log: ActionLog,
+pub(crate) struct PyActionLog {
+    pub(crate) log: ActionLog,
 }
 
 #[pymethods]

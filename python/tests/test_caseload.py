@@ -214,3 +214,36 @@ def test_queries_keep_their_schema_when_empty() -> None:
     with pytest.raises(errors.CaseloadInvalidRequestError):
         c.long_stay(at, "22+")  # type: ignore[arg-type]
     assert c.handover_summary("P404", at) is None
+
+
+def test_chase_list_merges_mdt_action_logs() -> None:
+    """Tasks and MDT actions in one list (hand-checked: the action 5 days overdue, owner
+    flow-2, before the task 3 days overdue, owner N1; a done action and one not yet due are
+    not chased); the same schema as the query; a wrong log type is named."""
+    from carecoord.schedule import ActionLog
+
+    c = Caseload()
+    at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    c.apply({"staff_joined": {"staff": "N1", "band": "6", "skills": ["nursing"]}}, who="lead", at=at)
+    c.apply({"task_created": {"task": "T1", "owner": "N1", "due": "2026-03-03",
+                              "kind": "chase_document", "text": "Chase the discharge letter"}},
+            who="lead", at=at)
+    log = ActionLog()
+    meeting = {"id": "m1", "start": "2026-02-24T14:00", "end": "2026-02-24T15:00"}
+
+    def action(i: str, due: str, status: str = "open") -> dict:
+        done = {"completed": "2026-02-26"} if status != "open" else {}
+        return {"id": i, "patient_ref": "P-12", "description": "Chase", "owner": "flow-2",
+                "due": due, "status": status, "raised_at": "m1", "raised_on": "2026-02-24", **done}
+
+    log.add_minutes({"meeting": meeting, "actions": [
+        action("A1", "2026-03-01"), action("A2", "2026-02-27", "done"), action("A3", "2026-03-09")]})
+    today = dt.date(2026, 3, 6)
+    rows = c.chase_list(today, [log])
+    got = [(r["owner"], r["source"], r["id"], r["days_overdue"], r["kind"]) for r in rows.to_pylist()]
+    assert got == [("flow-2", "mdt", "A1", 5, "meeting_action"), ("N1", "task", "T1", 3, "chase_document")]
+    assert rows.schema == c.chase_list(today).schema
+    assert c.chase_list(today, []).to_pylist() == c.chase_list(today).to_pylist()
+    assert [r["id"] for r in c.chase_list(today, (log, log)).to_pylist()] == ["A1", "A1", "T1"]
+    with pytest.raises(TypeError, match=r"action_logs\[1\]"):
+        c.chase_list(today, [log, "A1"])  # type: ignore[list-item]

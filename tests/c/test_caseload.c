@@ -3,7 +3,9 @@
  * 90 minutes of service time that day, to 18:00 BST, and 30 the next morning from 08:00 BST,
  * so it is due 08:30 BST = 07:30 UTC), a durable journal reopened and replayed, a torn tail
  * reported, a file that is not a journal, bulk loading from an Arrow struct array with a bad
- * row reported by number, and queries as JSON and as Arrow. */
+ * row reported by number, queries as JSON and as Arrow, and the chasing list with an MDT
+ * action log merged in (hand-checked order: the MDT action 5 days overdue before the task 3
+ * days overdue). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -256,9 +258,72 @@ static void test_bulk_and_arrow_queries(void) {
     carecoord_caseload_free(c);
 }
 
+static void test_chase_list_with_mdt(void) {
+    carecoord_caseload *c = NULL;
+    CHECK_EQ_INT(carecoord_caseload_new(&c), CARECOORD_RESULT_OK);
+    const char *staff = "{\"staff_joined\":{\"staff\":\"N1\",\"band\":\"6\",\"skills\":[\"nursing\"]}}";
+    const char *task = "{\"task_created\":{\"task\":\"T1\",\"owner\":\"N1\",\"due\":\"2026-03-03\","
+                       "\"kind\":\"chase_document\",\"text\":\"Chase the discharge letter\"}}";
+    uint64_t seq = 0;
+    CHECK_EQ_INT(carecoord_caseload_apply_json(c, S("lead"), S("2026-03-02T09:00:00Z"), staff, strlen(staff), &seq),
+                 CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(carecoord_caseload_apply_json(c, S("lead"), S("2026-03-02T09:00:00Z"), task, strlen(task), &seq),
+                 CARECOORD_RESULT_OK);
+    const char *actions =
+        "{\"actions\":["
+        "{\"id\":\"A1\",\"patient_ref\":\"P-12\",\"description\":\"Chase CHC panel date\",\"owner\":\"flow-2\","
+        "\"due\":\"2026-03-01\",\"status\":\"open\",\"completed\":null,\"raised_at\":\"m1\",\"raised_on\":\"2026-02-24\"},"
+        "{\"id\":\"A2\",\"patient_ref\":null,\"description\":\"Book the room\",\"owner\":\"flow-2\","
+        "\"due\":\"2026-02-27\",\"status\":\"done\",\"completed\":\"2026-02-26\",\"raised_at\":\"m1\",\"raised_on\":\"2026-02-24\"}]}";
+    carecoord_action_log *log = NULL;
+    CHECK_EQ_INT(carecoord_action_log_from_json(actions, strlen(actions), &log), CARECOORD_RESULT_OK);
+    const carecoord_action_log *logs[1] = {log};
+    carecoord_date today = {2026, 3, 6};
+
+    char *rows = NULL;
+    CHECK_EQ_INT(carecoord_caseload_chase_list_json(c, today, logs, 1, &rows), CARECOORD_RESULT_OK);
+    const char *a1 = strstr(rows, "\"id\":\"A1\"");
+    const char *t1 = strstr(rows, "\"id\":\"T1\"");
+    CHECK(a1 != NULL && t1 != NULL && a1 < t1);
+    CHECK(contains(rows, "\"source\":\"mdt\""));
+    CHECK(contains(rows, "\"days_overdue\":5"));
+    CHECK(contains(rows, "\"days_overdue\":3"));
+    CHECK(!contains(rows, "A2")); /* done: not chased */
+    carecoord_string_free(rows);
+
+    /* No logs: the chase_list query's rows, the task alone. */
+    CHECK_EQ_INT(carecoord_caseload_chase_list_json(c, today, NULL, 0, &rows), CARECOORD_RESULT_OK);
+    CHECK(contains(rows, "\"id\":\"T1\"") && !contains(rows, "A1"));
+    carecoord_string_free(rows);
+
+    struct ArrowArray out;
+    struct ArrowSchema out_schema;
+    CHECK_EQ_INT(carecoord_caseload_chase_list_arrow(c, today, logs, 1, &out, &out_schema), CARECOORD_RESULT_OK);
+    CHECK_EQ_INT(out.length, 2);
+    CHECK_EQ_INT(out_schema.n_children, 9);
+    CHECK(strcmp(out_schema.children[0]->name, "owner") == 0);
+    out.release(&out);
+    out_schema.release(&out_schema);
+
+    /* Bad arguments, named. */
+    char msg[256];
+    CHECK_EQ_INT(carecoord_caseload_chase_list_json(c, today, NULL, 1, &rows), CARECOORD_RESULT_NULL_ARGUMENT);
+    const carecoord_action_log *holes[2] = {log, NULL};
+    CHECK_EQ_INT(carecoord_caseload_chase_list_json(c, today, holes, 2, &rows), CARECOORD_RESULT_NULL_ARGUMENT);
+    last_error(msg, sizeof msg);
+    CHECK(contains(msg, "logs[1]"));
+    carecoord_date never = {2026, 2, 30};
+    CHECK_EQ_INT(carecoord_caseload_chase_list_json(c, never, logs, 1, &rows), CARECOORD_RESULT_INVALID_ARGUMENT);
+    CHECK_EQ_INT(carecoord_caseload_chase_list_json(NULL, today, logs, 1, &rows), CARECOORD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ_INT(carecoord_caseload_chase_list_arrow(c, today, logs, 1, NULL, &out_schema), CARECOORD_RESULT_NULL_ARGUMENT);
+    carecoord_action_log_free(log);
+    carecoord_caseload_free(c);
+}
+
 int main(void) {
     test_deadline_and_rejection();
     test_journal();
     test_bulk_and_arrow_queries();
+    test_chase_list_with_mdt();
     return HARNESS_END();
 }

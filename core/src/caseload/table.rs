@@ -118,7 +118,8 @@ pub enum Query {
         #[serde(with = "serde_util::date")]
         today: NaiveDate,
     },
-    /// [`Caseload::chase_list`] (caseload tasks only; MDT action logs are passed in Rust).
+    /// [`Caseload::chase_list`] with no action logs (caseload tasks only: a query is data;
+    /// the bindings' `chase_list` entry points take the logs themselves).
     ChaseList {
         /// Today's local date.
         #[serde(with = "serde_util::date")]

@@ -55,7 +55,7 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 import os as _os
-from typing import Any, Dict, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Mapping, Optional, Union
 
 from . import _native
 from .calendar import _date, _instant
@@ -70,6 +70,9 @@ EventLike = Union[Mapping[str, Any], str]
 LosBand = Literal["7+", "14+", "21+"]
 
 _Table = Any  # pyarrow ships no type information
+
+if TYPE_CHECKING:
+    from .schedule import ActionLog
 
 
 def _json_value(value: Any) -> Any:
@@ -582,23 +585,28 @@ class Caseload:
         """
         return self._query("reviews_due", today=_iso_date(today, "today"))
 
-    def chase_list(self, today: _dt.date) -> _Table:
-        """The chasing list: open tasks due before ``today``, grouped by owner (owners with
-        the most overdue item first), most overdue first within an owner.
-
-        MDT actions from :class:`carecoord.schedule.ActionLog` have their own
-        ``chase_list``; this one holds the caseload's tasks.
+    def chase_list(self, today: _dt.date, action_logs: Iterable["ActionLog"] = ()) -> _Table:
+        """The chasing list: open tasks due before ``today`` and, from each
+        :class:`carecoord.schedule.ActionLog` in ``action_logs``, the open MDT actions due
+        before ``today``, grouped by owner (owners with the most overdue item first), most
+        overdue first within an owner, tasks before MDT actions on a tie.
 
         Returns
         -------
         pyarrow.Table
-            ``owner``, ``source``, ``id``, ``patient``, ``kind``, ``due``,
-            ``days_overdue``, ``chases``, ``last_chased_at``.
+            ``owner``, ``source`` (``task`` or ``mdt``), ``id``, ``patient``, ``kind``,
+            ``due``, ``days_overdue``, ``chases``, ``last_chased_at``.
+
+        Raises
+        ------
+        TypeError
+            An item of ``action_logs`` is not an ``ActionLog``.
 
         Examples
         --------
         >>> import datetime as dt
         >>> from carecoord.caseload import Caseload
+        >>> from carecoord.schedule import ActionLog
         >>> c = Caseload()
         >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
         >>> _ = c.apply({"staff_joined": {"staff": "N1", "band": "6", "skills": ["nursing"]}},
@@ -608,8 +616,27 @@ class Caseload:
         ...             who="lead", at=at)
         >>> c.chase_list(dt.date(2026, 3, 6)).select(["owner", "id", "days_overdue"]).to_pylist()
         [{'owner': 'N1', 'id': 'T1', 'days_overdue': 3}]
+        >>> log = ActionLog()
+        >>> log.add_minutes({
+        ...     "meeting": {"id": "m1", "start": "2026-02-24T14:00", "end": "2026-02-24T15:00"},
+        ...     "actions": [{"id": "A1", "patient_ref": "P-12", "description": "Chase CHC date",
+        ...                  "owner": "flow-2", "due": "2026-03-01", "status": "open",
+        ...                  "raised_at": "m1", "raised_on": "2026-02-24"}]})
+        1
+        >>> rows = c.chase_list(dt.date(2026, 3, 6), [log])
+        >>> [(r["owner"], r["source"], r["id"], r["days_overdue"]) for r in rows.to_pylist()]
+        [('flow-2', 'mdt', 'A1', 5), ('N1', 'task', 'T1', 3)]
         """
-        return self._query("chase_list", today=_iso_date(today, "today"))
+        from .schedule import ActionLog
+
+        logs = []
+        for i, log in enumerate(action_logs):
+            if not isinstance(log, ActionLog):
+                raise TypeError(
+                    f"action_logs[{i}]: expected carecoord.schedule.ActionLog, got {type(log).__name__}"
+                )
+            logs.append(log._native)
+        return self._native.chase_list(_date(today, "today"), logs)
 
     def overdue_tasks(self, today: _dt.date) -> _Table:
         """Open tasks due before ``today`` (the chasing list's rows, in the same order).
