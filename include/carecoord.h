@@ -1876,9 +1876,10 @@ enum carecoord_result carecoord_schedule_solve(const char *instance_json, size_t
 //  "warnings": [{"code": "unplaced_but_placeable", "ids": ["m3", "rm1"]}, ...]}
 // ```
 //
-// These keys have the reference evaluator's meaning; it also prints a free-text `detail`
-// per violation and the `preferred_conflict_pairs` and `moved_meetings` lists, which are not
-// produced here. A broken rule is a violation, not an error.
+// followed by `"preferred_conflict_pairs": [{"meeting": "m1", "person": "p3", "why":
+// ["person_busy"]}, ...]` and `"moved_meetings": ["m1", ...]`. These keys have the reference
+// evaluator's meaning and order; it also prints a free-text `detail` per violation, which
+// is not produced here. A broken rule is a violation, not an error.
 //
 // Errors: `NULL_ARGUMENT` (`instance_json`, `solution_json` or `out_evaluation_json` NULL),
 // `INVALID_UTF8`, and the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in either

@@ -181,9 +181,10 @@ pub unsafe extern "C" fn carecoord_schedule_solve(
 ///  "warnings": [{"code": "unplaced_but_placeable", "ids": ["m3", "rm1"]}, ...]}
 /// ```
 ///
-/// These keys have the reference evaluator's meaning; it also prints a free-text `detail`
-/// per violation and the `preferred_conflict_pairs` and `moved_meetings` lists, which are not
-/// produced here. A broken rule is a violation, not an error.
+/// followed by `"preferred_conflict_pairs": [{"meeting": "m1", "person": "p3", "why":
+/// ["person_busy"]}, ...]` and `"moved_meetings": ["m1", ...]`. These keys have the reference
+/// evaluator's meaning and order; it also prints a free-text `detail` per violation, which
+/// is not produced here. A broken rule is a violation, not an error.
 ///
 /// Errors: `NULL_ARGUMENT` (`instance_json`, `solution_json` or `out_evaluation_json` NULL),
 /// `INVALID_UTF8`, and the `CARECOORD_RESULT_SCHEDULE_*` code of the first problem in either
@@ -1689,6 +1690,24 @@ fn evaluation_json(name: &str, e: &Evaluation, occurrences: usize, expected: usi
     push_violations(&mut out, &e.violations);
     out.push_str(",\n \"warnings\": ");
     push_violations(&mut out, &e.warnings);
+    out.push_str(",\n \"preferred_conflict_pairs\": [");
+    for (i, c) in e.preferred_conflict_pairs.iter().enumerate() {
+        out.push_str(if i > 0 { ",\n  " } else { "\n  " });
+        out.push_str("{\"meeting\": ");
+        push_str(&mut out, &c.meeting);
+        out.push_str(", \"person\": ");
+        push_str(&mut out, &c.person);
+        out.push_str(", \"why\": ");
+        push_strings(&mut out, &c.why);
+        out.push('}');
+    }
+    out.push_str(if e.preferred_conflict_pairs.is_empty() {
+        "]"
+    } else {
+        "\n ]"
+    });
+    out.push_str(",\n \"moved_meetings\": ");
+    push_strings(&mut out, &e.moved_meetings);
     out.push_str("\n}");
     out
 }

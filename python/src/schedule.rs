@@ -134,6 +134,19 @@ fn evaluation_dict<'py>(
     d.set_item("objective", e.objective.to_vec())?;
     d.set_item("violations", violations(py, &e.violations)?)?;
     d.set_item("warnings", violations(py, &e.warnings)?)?;
+    let pairs = e
+        .preferred_conflict_pairs
+        .iter()
+        .map(|c| {
+            let p = PyDict::new(py);
+            p.set_item("meeting", &c.meeting)?;
+            p.set_item("person", &c.person)?;
+            p.set_item("why", &c.why)?;
+            Ok(p)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    d.set_item("preferred_conflict_pairs", PyList::new(py, pairs)?)?;
+    d.set_item("moved_meetings", &e.moved_meetings)?;
     Ok(d)
 }
 

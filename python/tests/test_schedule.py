@@ -89,7 +89,7 @@ def tiny() -> Dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 #: The keys of `schedule-eval --json` that `evaluate` also returns (all but the free-text
-#: `detail` of violations and the `preferred_conflict_pairs` / `moved_meetings` lists).
+#: `detail` of violations).
 SHARED_KEYS = [
     "schema",
     "instance",
@@ -105,6 +105,8 @@ SHARED_KEYS = [
     "series_occurrences",
     "series_conflicts_expected",
     "objective",
+    "preferred_conflict_pairs",
+    "moved_meetings",
 ]
 
 
@@ -200,6 +202,8 @@ def test_previous_replaces_the_instance_plan(tmp_path: pathlib.Path) -> None:
     # Scored against tiny's own previous plan (m1 on 24 March), m1 has moved and p3 misses it.
     scored = schedule.evaluate(tiny(), sol)
     assert (scored["moved"], scored["preferred_conflicts"]) == (1, 1)
+    assert scored["moved_meetings"] == ["m1"]
+    assert scored["preferred_conflict_pairs"] == [{"meeting": "m1", "person": "p3", "why": ["person_busy"]}]
     # The same plan as an instance's own previous gives the same solution.
     with_previous = {**tiny(), "previous": previous}
     assert schedule.solve(with_previous) == sol

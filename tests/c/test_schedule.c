@@ -118,6 +118,8 @@ static void test_tiny(void) {
                  CARECOORD_RESULT_OK);
     CHECK(strstr(scored, "\"moved\": 1,") != NULL);
     CHECK(strstr(scored, "\"preferred_conflicts\": 1,") != NULL);
+    CHECK(strstr(scored, "{\"meeting\": \"m1\", \"person\": \"p3\", \"why\": [\"person_busy\"]}") != NULL);
+    CHECK(strstr(scored, "\"moved_meetings\": [\"m1\"]") != NULL);
     carecoord_string_free(replanned);
     carecoord_string_free(scored);
 

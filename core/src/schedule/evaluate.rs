@@ -31,6 +31,29 @@ pub struct Violation {
     pub ids: Vec<String>,
 }
 
+/// A placed meeting and a preferred person of it who cannot come: one unit of objective
+/// component 4 (format §5).
+///
+/// # Example
+///
+/// ```
+/// use carecoord::schedule::PreferredConflict;
+///
+/// let c = PreferredConflict { meeting: "m1".into(), person: "p3".into(), why: vec!["person_busy".into()] };
+/// assert_eq!(c.why, ["person_busy"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreferredConflict {
+    /// The meeting.
+    pub meeting: String,
+    /// The preferred person.
+    pub person: String,
+    /// Why, sorted and without repeats: the person's own problems at that time
+    /// (`not_working_day`, `person_busy`, `person_series`) and `meeting:<id>` for each other
+    /// placed meeting at an overlapping time that requires or prefers them.
+    pub why: Vec<String>,
+}
+
 /// The checker's verdict on a solution.
 ///
 /// # Example
@@ -66,6 +89,12 @@ pub struct Evaluation {
     pub moved: Option<i64>,
     /// Pairs (placed meeting, preferred person) where the person is unavailable.
     pub preferred_conflicts: i64,
+    /// Those pairs, placed meetings in the solution's order, people in the meeting's order
+    /// (the reference evaluator's `preferred_conflict_pairs`).
+    pub preferred_conflict_pairs: Vec<PreferredConflict>,
+    /// The meetings of `previous` that moved (or were dropped), in the order `previous`
+    /// lists them (the reference evaluator's `moved_meetings`; empty without `previous`).
+    pub moved_meetings: Vec<String>,
     /// Sum of start grains of placed meetings.
     pub start_grain_sum: i64,
     /// `[hard violations, -priority placed, moved, preferred conflicts, start grain sum]`;
@@ -104,6 +133,7 @@ pub fn evaluate(instance: &Instance, solution: &Solution) -> Result<Evaluation, 
     let mut warnings = Vec::new();
     let mut seen = vec![false; d.meetings.len()];
     let mut placed: Vec<Option<Placed>> = vec![None; d.meetings.len()];
+    let mut solution_order: Vec<usize> = Vec::new();
     let meeting_of = |d: &Diary, id: &str| match d.ids.get(id) {
         Some(IdRef::Meeting(m)) => Some(*m),
         _ => None,
@@ -127,6 +157,7 @@ pub fn evaluate(instance: &Instance, solution: &Solution) -> Result<Evaluation, 
             continue;
         }
         let u0 = local_to_utc(a.start);
+        solution_order.push(m);
         placed[m] = Some(Placed {
             start: a.start,
             u0,
@@ -234,37 +265,58 @@ pub fn evaluate(instance: &Instance, solution: &Solution) -> Result<Evaluation, 
     // Objective components.
     let priority_total = d.meetings.iter().map(|m| i64::from(m.priority)).sum();
     let mut priority_placed = 0;
-    let mut pref = 0;
+    let mut pairs: Vec<PreferredConflict> = Vec::new();
     let mut grain_sum = 0;
-    for (m, p) in placed.iter().enumerate() {
-        let Some(p) = p else { continue };
+    for &m in &solution_order {
+        let Some(p) = placed[m] else { continue };
         let md = &d.meetings[m];
         priority_placed += i64::from(md.priority);
         grain_sum += d.grid.start_grain(p.start);
         for &q in &md.preferred {
-            let stat = !d
+            let mut why: Vec<String> = d
                 .person_static_problems(q, p.start.weekday(), p.u0, p.u1)
-                .is_empty();
-            let dynamic = placed.iter().enumerate().any(|(n, o)| {
-                n != m
+                .into_iter()
+                .map(|problem| problem.code.to_string())
+                .collect();
+            for (n, o) in placed.iter().enumerate() {
+                if n != m
                     && o.is_some_and(|o| o.u0 < p.u1 && p.u0 < o.u1)
                     && (d.meetings[n].required.contains(&q) || d.meetings[n].preferred.contains(&q))
-            });
-            pref += i64::from(stat || dynamic);
+                {
+                    why.push(format!("meeting:{}", d.meetings[n].id));
+                }
+            }
+            if !why.is_empty() {
+                why.sort();
+                why.dedup();
+                pairs.push(PreferredConflict {
+                    meeting: md.id.clone(),
+                    person: d.people[q].id.clone(),
+                    why,
+                });
+            }
         }
     }
-    let moved = instance.previous.as_ref().map(|_| {
-        d.meetings
-            .iter()
-            .enumerate()
-            .filter(|(m, md)| {
-                md.previous.is_some_and(|(ps, pr)| match placed[*m] {
-                    None => true,
-                    Some(p) => p.start != ps || Some(p.room) != pr,
-                })
-            })
-            .count() as i64
-    });
+    let pref = pairs.len() as i64;
+    let mut moved_meetings = Vec::new();
+    if let Some(previous) = &instance.previous {
+        for a in &previous.assignments {
+            let Some(m) = meeting_of(&d, &a.meeting) else {
+                continue;
+            };
+            let Some((ps, pr)) = d.meetings[m].previous else {
+                continue;
+            };
+            let kept = placed[m].is_some_and(|p| p.start == ps && Some(p.room) == pr);
+            if !kept {
+                moved_meetings.push(a.meeting.clone());
+            }
+        }
+    }
+    let moved = instance
+        .previous
+        .as_ref()
+        .map(|_| moved_meetings.len() as i64);
     // Unplaced warnings, with the rest of the solution as it is.
     d.placed = placed;
     d.rebuild_placed_sets();
@@ -297,6 +349,8 @@ pub fn evaluate(instance: &Instance, solution: &Solution) -> Result<Evaluation, 
         priority_total,
         moved,
         preferred_conflicts: pref,
+        preferred_conflict_pairs: pairs,
+        moved_meetings,
         start_grain_sum: grain_sum,
         objective: [hard, -priority_placed, moved.unwrap_or(0), pref, grain_sum],
         violations,

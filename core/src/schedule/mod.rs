@@ -79,7 +79,7 @@ pub use availability::{
 pub use conflicts::UnplacedReason;
 pub use diary::Diary;
 pub use error::ScheduleError;
-pub use evaluate::{evaluate, Evaluation, Violation};
+pub use evaluate::{evaluate, Evaluation, PreferredConflict, Violation};
 pub use format::{
     Assignment, Busy, HolidayPolicy, Horizon, Instance, Meeting, Person, Pin, Previous, Room,
     RoomChoice, Series, SeriesConflict, Solution, Unavailable, Unplaced, SCHEMA,

@@ -94,8 +94,28 @@ fn check_example(name: &str) -> Option<(Evaluation, Solution)> {
             ours.objective.to_vec(),
             "{name}: our evaluator disagrees with the reference"
         );
+        assert_eq!(listed(&ours), listed_ref(&r), "{name}");
     }
     Some((ours, sol))
+}
+
+/// The preferred-conflict pairs and moved meetings of an evaluation, as the reference
+/// evaluator's JSON has them.
+fn listed(e: &Evaluation) -> (serde_json::Value, serde_json::Value) {
+    let pairs: Vec<serde_json::Value> = e
+        .preferred_conflict_pairs
+        .iter()
+        .map(|c| serde_json::json!({"meeting": c.meeting, "person": c.person, "why": c.why}))
+        .collect();
+    (pairs.into(), serde_json::json!(e.moved_meetings))
+}
+
+/// [`listed`] of the reference evaluator's output.
+fn listed_ref(r: &serde_json::Value) -> (serde_json::Value, serde_json::Value) {
+    (
+        r["preferred_conflict_pairs"].clone(),
+        r["moved_meetings"].clone(),
+    )
 }
 
 #[test]
@@ -600,6 +620,7 @@ mod props {
             prop_assert_eq!(r["warnings"].as_array().map(Vec::len), Some(0), "{}\n{}", r["warnings"], inst.to_json());
             let objective: Vec<i64> = r["objective"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
             prop_assert_eq!(objective, ours.objective.to_vec());
+            prop_assert_eq!(listed(&ours), listed_ref(&r));
         }
     }
 }

@@ -210,10 +210,12 @@ def evaluate(instance: Document, solution: Document) -> Dict[str, Any]:
         ``start_grain_sum``, ``series_occurrences``, ``series_conflicts_expected``,
         ``objective`` (``[hard violations, -priority placed, moved, preferred conflicts,
         start grain sum]``, smaller is better in order), ``violations`` and ``warnings``
-        (lists of ``{"code", "ids"}``). The keys mean what they mean in the reference
-        evaluator, which also prints a free-text ``detail`` per violation and the
-        ``preferred_conflict_pairs`` and ``moved_meetings`` lists (not produced here). A
-        broken rule is a violation, not an exception.
+        (lists of ``{"code", "ids"}``), ``preferred_conflict_pairs`` (``{"meeting",
+        "person", "why"}``: the pairs counted in ``preferred_conflicts``, ``why`` the
+        person's own problems and ``meeting:<id>`` for overlapping meetings that need them)
+        and ``moved_meetings`` (ids, in the previous plan's order). The keys mean what they
+        mean in the reference evaluator, which also prints a free-text ``detail`` per
+        violation (not produced here). A broken rule is a violation, not an exception.
 
     Raises
     ------
