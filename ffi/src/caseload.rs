@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 use crate::boundary::{ffi_boundary, ffi_boundary_or};
 use crate::calendar::{carecoord_date, date_arg};
 use crate::error::{carecoord_result, FfiError};
-use crate::risk::{export_local, import_batch};
+use crate::risk::{export_to, import_batch};
 use crate::schedule::{carecoord_action_log, log_arg};
 use crate::text::{out_arg, owned_string_out, required_str_arg};
 
@@ -427,13 +427,8 @@ pub unsafe extern "C" fn carecoord_caseload_chase_list_arrow(
         let out_schema = out_arg(out_schema, "out_schema")?;
         // SAFETY: forwarded caller promises.
         let batch = unsafe { chase_rows(caseload, today, logs, n_logs)? }.to_record_batch()?;
-        let (a, sch) = export_local(batch)?;
         // SAFETY: both checked non-null; the caller promises they are valid for writes.
-        unsafe {
-            std::ptr::write(out_array, a);
-            std::ptr::write(out_schema, sch);
-        }
-        Ok(())
+        unsafe { export_to(batch, out_array, out_schema) }
     })
 }
 
@@ -496,12 +491,7 @@ pub unsafe extern "C" fn carecoord_caseload_query_arrow(
         // SAFETY: forwarded caller promises.
         let query = unsafe { required_str_arg(query_json, query_len, "query_json")? };
         let batch = s.run_json(query)?.to_record_batch()?;
-        let (a, sch) = export_local(batch)?;
         // SAFETY: both checked non-null; the caller promises they are valid for writes.
-        unsafe {
-            std::ptr::write(out_array, a);
-            std::ptr::write(out_schema, sch);
-        }
-        Ok(())
+        unsafe { export_to(batch, out_array, out_schema) }
     })
 }

@@ -1073,6 +1073,26 @@ pub(crate) fn export_local(
     Ok(out)
 }
 
+/// Export a record batch and write it to the caller's out-pointers, only once the export
+/// has succeeded.
+///
+/// # Safety
+///
+/// `out_array` and `out_schema` non-null (checked by the caller) and valid for writes.
+pub(crate) unsafe fn export_to(
+    batch: RecordBatch,
+    out_array: *mut FFI_ArrowArray,
+    out_schema: *mut FFI_ArrowSchema,
+) -> Result<(), FfiError> {
+    let (a, s) = export_local(batch)?;
+    // SAFETY: the caller's promise.
+    unsafe {
+        std::ptr::write(out_array, a);
+        std::ptr::write(out_schema, s);
+    }
+    Ok(())
+}
+
 /// The four checked out-pointers of a function returning a scores and a rejects table.
 struct TableOuts {
     scores: *mut FFI_ArrowArray,
@@ -1952,13 +1972,8 @@ pub unsafe extern "C" fn carecoord_risk_cohort_arrow(
         let filter = unsafe { cohort_arg(spec_json, spec_len)? };
         // SAFETY: forwarded caller promises.
         let input = unsafe { import_batch(batch, schema)? };
-        let (a, s) = export_local(filter.apply(&input)?)?;
         // SAFETY: both checked non-null; the caller promises they are valid for writes.
-        unsafe {
-            std::ptr::write(out, a);
-            std::ptr::write(out_schema, s);
-        }
-        Ok(())
+        unsafe { export_to(filter.apply(&input)?, out, out_schema) }
     })
 }
 
