@@ -33,7 +33,7 @@ use rayon::prelude::*;
 
 use super::codes::{CategorySet, CodeHead, Instrument, TABLES};
 use super::explain::{self, Cats, Hit, Spec, Weights};
-use super::input::{Field as InputField, LongTable, RowAt, ScoreOptions, Walk};
+use super::input::{age_of, Field as InputField, LongTable, RowAt, ScoreOptions, Walk};
 use super::output::{self, bool_columns, patient_array, patient_field, Meta, ScoreResult};
 use super::RiskError;
 use crate::ids::{Icd10Code, Icd10Error};
@@ -565,7 +565,7 @@ fn walk_masks<'b>(
             match table.age(at) {
                 Some(a) if a < 0 => Err((InputField::Age, "negative_age")),
                 Some(a) => {
-                    ages[i].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
+                    ages[i].get_or_insert(age_of(a));
                     Ok(())
                 }
                 None => Ok(()),

@@ -772,7 +772,6 @@ impl<'b> LongTable<'b> {
                 // when the patient's run ends.
                 let mut acc = A::default();
                 let mut age: Option<u32> = None;
-                let age_of = |a: i64| u32::try_from(a).unwrap_or(u32::MAX);
                 for i in start..end {
                     let Some(key) = keys.key(i) else {
                         ch.reject(at(i), Field::Patient, "null_patient");
@@ -1237,7 +1236,7 @@ impl<'b> LongTable<'b> {
                         match self.age(at) {
                             Some(a) if a < 0 => return reject(Field::Age, "negative_age"),
                             Some(a) => {
-                                ages[l].get_or_insert(u32::try_from(a).unwrap_or(u32::MAX));
+                                ages[l].get_or_insert(age_of(a));
                             }
                             None => {}
                         }
@@ -1933,6 +1932,12 @@ impl<K, A> FoldChunk<K, A> {
     fn reject(&mut self, at: RowAt, field: Field, reason: &'static str) {
         self.rejects.push(Reject { at, field, reason });
     }
+}
+
+/// A non-negative age as the folds keep it (ages beyond `u32` saturate).
+#[inline]
+pub(crate) fn age_of(a: i64) -> u32 {
+    u32::try_from(a).unwrap_or(u32::MAX)
 }
 
 /// What a row's code (and date, with a window) give once its patient and age passed.

@@ -26,8 +26,8 @@ use arrow_schema::DataType;
 use rayon::prelude::*;
 
 use super::{
-    fmix64, pack8, row_code, Field, FoldCodes, FoldKeys, FoldPart, Folded, LongTable, ParseCache,
-    PrimKeys, Reject, RowAt, RowCode, RowCounts, StrCol, Utf8Keys, Walk,
+    age_of, fmix64, pack8, row_code, Field, FoldCodes, FoldKeys, FoldPart, Folded, LongTable,
+    ParseCache, PrimKeys, Reject, RowAt, RowCode, RowCounts, StrCol, Utf8Keys, Walk,
 };
 
 /// Bits of the hash that choose a partition.
@@ -159,7 +159,7 @@ impl<W: Copy + Default, C: Copy + Default> Scattered<W, C> {
 #[derive(Clone, Copy)]
 enum AgeAt {
     /// On its first row, which is in a chunk with no null or negative age: read when the
-    /// patients are laid out, in row order.
+    /// patients are laid out into that chunk's part.
     First,
     Known(u32),
     /// None seen yet.
@@ -339,7 +339,7 @@ impl<'b> LongTable<'b> {
                             index: (u64::from(row) - offset) as u32,
                         };
                         match self.age(at) {
-                            Some(a) if a >= 0 => AgeAt::Known(u32::try_from(a).unwrap_or(u32::MAX)),
+                            Some(a) if a >= 0 => AgeAt::Known(age_of(a)),
                             _ => AgeAt::Missing,
                         }
                     };
@@ -401,34 +401,27 @@ impl<'b> LongTable<'b> {
                     acc: vec![A::default(); n],
                     ages: Vec::new(),
                 };
-                let mut ages = vec![AgeAt::Missing; if with_age { n } else { 0 }];
+                if with_age {
+                    part.ages = vec![None; n];
+                }
+                let age_col = self.batches[b].age;
                 for g in &groups {
                     let lo = g.firsts.partition_point(|&f| f < r0);
                     let hi = lo + g.firsts[lo..].partition_point(|&f| f < r1);
                     for l in lo..hi {
                         let r = g.firsts[l];
                         let k = rank(r as usize) - k0;
-                        part.firsts[k] = r - o as u32;
+                        let i = r - o as u32;
+                        part.firsts[k] = i;
                         part.acc[k] = g.acc[l];
                         if with_age {
-                            ages[k] = g.ages[l];
+                            part.ages[k] = match g.ages[l] {
+                                AgeAt::First => age_col.and_then(|c| c.get(i as usize)).map(age_of),
+                                AgeAt::Known(a) => Some(a),
+                                AgeAt::Missing => None,
+                            };
                         }
                     }
-                }
-                if with_age {
-                    let col = self.batches[b].age;
-                    part.ages = part
-                        .firsts
-                        .iter()
-                        .zip(ages)
-                        .map(|(&i, a)| match a {
-                            AgeAt::First => col
-                                .and_then(|c| c.get(i as usize))
-                                .map(|a| u32::try_from(a).unwrap_or(u32::MAX)),
-                            AgeAt::Known(a) => Some(a),
-                            AgeAt::Missing => None,
-                        })
-                        .collect();
                 }
                 part
             })
