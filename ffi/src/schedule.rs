@@ -1647,17 +1647,24 @@ fn push_series_conflicts(out: &mut String, report: &[SeriesConflict]) {
     out.push_str(if report.is_empty() { "]" } else { "\n]" });
 }
 
-fn push_violations(out: &mut String, list: &[Violation]) {
+/// A JSON array with one item per line, as `schedule-eval --json` indents it.
+fn push_lines<T>(out: &mut String, list: &[T], item: impl Fn(&mut String, &T)) {
     out.push('[');
-    for (i, v) in list.iter().enumerate() {
+    for (i, x) in list.iter().enumerate() {
         out.push_str(if i > 0 { ",\n  " } else { "\n  " });
+        item(out, x);
+    }
+    out.push_str(if list.is_empty() { "]" } else { "\n ]" });
+}
+
+fn push_violations(out: &mut String, list: &[Violation]) {
+    push_lines(out, list, |out, v| {
         out.push_str("{\"code\": ");
         push_str(out, v.code);
         out.push_str(", \"ids\": ");
         push_strings(out, &v.ids);
         out.push('}');
-    }
-    out.push_str(if list.is_empty() { "]" } else { "\n ]" });
+    });
 }
 
 /// The evaluation in the shape of `schedule-eval --json` (see
@@ -1690,21 +1697,15 @@ fn evaluation_json(name: &str, e: &Evaluation, occurrences: usize, expected: usi
     push_violations(&mut out, &e.violations);
     out.push_str(",\n \"warnings\": ");
     push_violations(&mut out, &e.warnings);
-    out.push_str(",\n \"preferred_conflict_pairs\": [");
-    for (i, c) in e.preferred_conflict_pairs.iter().enumerate() {
-        out.push_str(if i > 0 { ",\n  " } else { "\n  " });
+    out.push_str(",\n \"preferred_conflict_pairs\": ");
+    push_lines(&mut out, &e.preferred_conflict_pairs, |out, c| {
         out.push_str("{\"meeting\": ");
-        push_str(&mut out, &c.meeting);
+        push_str(out, &c.meeting);
         out.push_str(", \"person\": ");
-        push_str(&mut out, &c.person);
+        push_str(out, &c.person);
         out.push_str(", \"why\": ");
-        push_strings(&mut out, &c.why);
+        push_strings(out, &c.why);
         out.push('}');
-    }
-    out.push_str(if e.preferred_conflict_pairs.is_empty() {
-        "]"
-    } else {
-        "\n ]"
     });
     out.push_str(",\n \"moved_meetings\": ");
     push_strings(&mut out, &e.moved_meetings);
